@@ -1,0 +1,540 @@
+//! The shell model: parse with a real bash grammar, walk every command bash
+//! would run (lists, pipelines, subshells, compound commands, function
+//! bodies, substitutions, strings handed to `sh -c` and `eval`), and hand
+//! each simple command to the tool models with the working directory and
+//! branch it would run with.
+//!
+//! Anything the walk cannot follow becomes an `unknown` operation; nothing
+//! is ever dropped.
+
+mod word;
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+
+use brush_parser::ast::{
+    self, AndOr, Command, CommandPrefixOrSuffixItem, CompoundCommand, CompoundList, IoRedirect,
+    IoFileRedirectKind, IoFileRedirectTarget, Pipeline, SeparatorOperator,
+};
+use brush_parser::{Parser, ParserOptions};
+use writ_core::Operation;
+
+pub use word::{Expanded, Word, decode_ansi_c, expand};
+
+use crate::Context;
+
+/// Longest command text decided; longer is `unknown`.
+pub const MAX_COMMAND_BYTES: usize = 64 * 1024;
+/// Deepest nesting of `sh -c`, `eval` and substitutions followed.
+pub const MAX_DEPTH: usize = 12;
+/// Most simple commands decided in one invocation.
+pub const MAX_COMMANDS: usize = 1024;
+/// Deepest bracket nesting handed to the parser.
+const MAX_BRACKETS: usize = 100;
+
+/// Where the current branch of the repository stands while walking.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Branch {
+    /// As checked out on disk.
+    OnDisk,
+    /// Switched to this branch earlier in the same command.
+    Switched(String),
+    /// Switched to something the walk cannot name.
+    Unknown,
+}
+
+/// What earlier commands in the same invocation changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct State {
+    /// The working directory; `None` once it cannot be known.
+    pub cwd: Option<PathBuf>,
+    /// The branch a refless `git push` would push.
+    pub branch: Branch,
+    /// Names of shell functions defined so far.
+    pub functions: HashSet<String>,
+}
+
+impl State {
+    /// Paths of two states that may each be the real one afterwards.
+    fn merge(&mut self, other: &State) {
+        if self.cwd != other.cwd {
+            self.cwd = None;
+        }
+        if self.branch != other.branch {
+            self.branch = Branch::Unknown;
+        }
+        self.functions.extend(other.functions.iter().cloned());
+    }
+}
+
+/// One simple command, its words expanded.
+#[derive(Debug, Clone)]
+pub struct SimpleCmd {
+    /// Program and arguments.
+    pub argv: Vec<Word>,
+    /// `NAME=value` words before the program.
+    pub assignments: Vec<(String, Word)>,
+    /// Text fed on standard input by a here-document or here-string.
+    pub stdin_text: Option<Word>,
+    /// Standard input comes from a pipe.
+    pub stdin_piped: bool,
+}
+
+/// Walks one invocation's shell text and gathers its operations.
+#[derive(Debug)]
+pub struct Shell<'a> {
+    /// What the classifier knows about the machine and task.
+    pub ctx: &'a Context,
+    /// Operations found so far.
+    pub ops: Vec<Operation>,
+    depth: usize,
+    commands: usize,
+}
+
+impl<'a> Shell<'a> {
+    /// A walker over `ctx`.
+    pub fn new(ctx: &'a Context) -> Self {
+        Shell {
+            ctx,
+            ops: Vec::new(),
+            depth: 0,
+            commands: 0,
+        }
+    }
+
+    /// Records an operation.
+    pub fn push(&mut self, op: Operation) {
+        self.ops.push(op);
+    }
+
+    /// Records an operation the model cannot judge.
+    pub fn unknown(&mut self, what: &str, note: impl Into<String>) {
+        self.ops.push(Operation::unknown(clip(what), note));
+    }
+
+    /// Parses and walks `text` as a script in `state`.
+    pub fn script(&mut self, text: &str, state: &mut State) {
+        if self.depth >= MAX_DEPTH {
+            return self.unknown(text, "nested deeper than writ follows");
+        }
+        if text.len() > MAX_COMMAND_BYTES {
+            return self.unknown(text, "command longer than writ decides");
+        }
+        if bracket_depth(text) > MAX_BRACKETS {
+            return self.unknown(text, "brackets nested deeper than writ follows");
+        }
+        let options = ParserOptions::default();
+        let mut parser = Parser::new(std::io::Cursor::new(text), &options);
+        match parser.parse_program() {
+            Ok(program) => {
+                self.depth += 1;
+                for list in &program.complete_commands {
+                    self.list(list, state);
+                }
+                self.depth -= 1;
+            }
+            Err(_) => self.unknown(text, "bash could not parse it"),
+        }
+    }
+
+    /// Walks a substitution or other text run in a subshell.
+    pub fn subshell_script(&mut self, text: &str, state: &State) {
+        let mut inner = state.clone();
+        self.script(text, &mut inner);
+    }
+
+    fn list(&mut self, list: &CompoundList, state: &mut State) {
+        for ast::CompoundListItem(and_or, sep) in &list.0 {
+            match sep {
+                SeparatorOperator::Async => {
+                    let mut background = state.clone();
+                    self.and_or(and_or, &mut background);
+                }
+                SeparatorOperator::Sequence => self.and_or(and_or, state),
+            }
+        }
+    }
+
+    fn and_or(&mut self, list: &ast::AndOrList, state: &mut State) {
+        let before = state.clone();
+        self.pipeline(&list.first, state);
+        for next in &list.additional {
+            match next {
+                AndOr::And(p) => self.pipeline(p, state),
+                AndOr::Or(p) => {
+                    // Runs only when what came before failed, whose changes
+                    // may or may not have happened.
+                    let mut alt = before.clone();
+                    alt.merge(state);
+                    self.pipeline(p, &mut alt);
+                    *state = alt;
+                }
+            }
+        }
+        if !list.additional.is_empty() {
+            // Any step may fail and stop the chain; what follows the list
+            // may see the state before or after it.
+            let after = state.clone();
+            *state = before;
+            state.merge(&after);
+        }
+    }
+
+    fn pipeline(&mut self, pipeline: &Pipeline, state: &mut State) {
+        if pipeline.seq.len() == 1 {
+            return self.command(&pipeline.seq[0], state, false);
+        }
+        // Every part of a pipeline runs in its own subshell.
+        for (i, command) in pipeline.seq.iter().enumerate() {
+            let mut inner = state.clone();
+            self.command(command, &mut inner, i > 0);
+        }
+    }
+
+    fn command(&mut self, command: &Command, state: &mut State, piped: bool) {
+        self.commands += 1;
+        if self.commands > MAX_COMMANDS {
+            if self.commands == MAX_COMMANDS + 1 {
+                self.unknown("…", "more commands than writ decides in one call");
+            }
+            return;
+        }
+        match command {
+            Command::Simple(simple) => self.simple(simple, state, piped),
+            Command::Compound(compound, redirects) => {
+                if let Some(list) = redirects {
+                    self.redirects(&list.0, state);
+                }
+                self.compound(compound, state, piped);
+            }
+            Command::Function(def) => {
+                let mut body = state.clone();
+                self.compound(&def.body.0, &mut body, false);
+                if let Some(list) = &def.body.1 {
+                    self.redirects(&list.0, state);
+                }
+                state.functions.insert(def.fname.value.clone());
+            }
+            Command::ExtendedTest(test, redirects) => {
+                self.extended_test(&test.expr, state);
+                if let Some(list) = redirects {
+                    self.redirects(&list.0, state);
+                }
+            }
+        }
+    }
+
+    fn conditional(&mut self, list: &CompoundList, state: &mut State) {
+        let mut branch = state.clone();
+        self.list(list, &mut branch);
+        state.merge(&branch);
+    }
+
+    fn compound(&mut self, compound: &CompoundCommand, state: &mut State, piped: bool) {
+        match compound {
+            CompoundCommand::BraceGroup(group) if !piped => self.list(&group.list, state),
+            CompoundCommand::BraceGroup(group) => self.conditional(&group.list, state),
+            CompoundCommand::Subshell(sub) => {
+                let mut inner = state.clone();
+                self.list(&sub.list, &mut inner);
+            }
+            CompoundCommand::IfClause(clause) => {
+                self.list(&clause.condition, state);
+                self.conditional(&clause.then, state);
+                for other in clause.elses.iter().flatten() {
+                    if let Some(cond) = &other.condition {
+                        self.conditional(cond, state);
+                    }
+                    self.conditional(&other.body, state);
+                }
+            }
+            CompoundCommand::WhileClause(clause) | CompoundCommand::UntilClause(clause) => {
+                self.conditional(&clause.0, state);
+                self.conditional(&clause.1.list, state);
+            }
+            CompoundCommand::ForClause(clause) => {
+                for value in clause.values.iter().flatten() {
+                    self.word(&value.value, state);
+                }
+                self.conditional(&clause.body.list, state);
+            }
+            CompoundCommand::ArithmeticForClause(clause) => {
+                self.conditional(&clause.body.list, state);
+            }
+            CompoundCommand::CaseClause(clause) => {
+                self.word(&clause.value.value, state);
+                for item in &clause.cases {
+                    if let Some(list) = &item.cmd {
+                        self.conditional(list, state);
+                    }
+                }
+            }
+            CompoundCommand::Arithmetic(arith) => {
+                // `$(…)` inside an arithmetic expression still runs.
+                if arith.expr.value.contains("$(") || arith.expr.value.contains('`') {
+                    self.unknown(&arith.expr.value, "command substitution in arithmetic");
+                }
+            }
+            CompoundCommand::Coprocess(co) => {
+                let mut inner = state.clone();
+                self.command(&co.body, &mut inner, false);
+            }
+        }
+    }
+
+    fn extended_test(&mut self, expr: &ast::ExtendedTestExpr, state: &State) {
+        use ast::ExtendedTestExpr as E;
+        match expr {
+            E::And(a, b) | E::Or(a, b) => {
+                self.extended_test(a, state);
+                self.extended_test(b, state);
+            }
+            E::Not(a) | E::Parenthesized(a) => self.extended_test(a, state),
+            E::UnaryTest(_, w) => {
+                self.word(&w.value, state);
+            }
+            E::BinaryTest(_, a, b) => {
+                self.word(&a.value, state);
+                self.word(&b.value, state);
+            }
+        }
+    }
+
+    /// Expands a raw word, walking any substitution inside it.
+    pub fn word(&mut self, raw: &str, state: &State) -> Word {
+        let expanded = expand(raw, &self.ctx.home.to_string_lossy());
+        for sub in &expanded.substitutions {
+            self.subshell_script(sub, state);
+        }
+        expanded.word
+    }
+
+    fn simple(&mut self, simple: &ast::SimpleCommand, state: &mut State, piped: bool) {
+        let mut cmd = SimpleCmd {
+            argv: Vec::new(),
+            assignments: Vec::new(),
+            stdin_text: None,
+            stdin_piped: piped,
+        };
+        let mut redirects = Vec::new();
+        let items = simple
+            .prefix
+            .iter()
+            .flat_map(|p| p.0.iter())
+            .map(|i| (i, true))
+            .chain(simple.suffix.iter().flat_map(|s| s.0.iter()).map(|i| (i, false)));
+        let mut head = simple.word_or_name.as_ref();
+        for (item, in_prefix) in items {
+            // The program word sits between prefix and suffix.
+            if !in_prefix && let Some(w) = head.take() {
+                let word = self.word(&w.value, state);
+                cmd.argv.push(word);
+            }
+            match item {
+                CommandPrefixOrSuffixItem::Word(w) => {
+                    let word = self.word(&w.value, state);
+                    cmd.argv.push(word);
+                }
+                CommandPrefixOrSuffixItem::AssignmentWord(assignment, raw) => {
+                    self.assignment(assignment, raw, state, &mut cmd, in_prefix);
+                }
+                CommandPrefixOrSuffixItem::IoRedirect(r) => redirects.push(r.clone()),
+                CommandPrefixOrSuffixItem::ProcessSubstitution(_, sub) => {
+                    let mut inner = state.clone();
+                    self.list(&sub.list, &mut inner);
+                    cmd.argv.push(Word::Dynamic {
+                        text: "<(…)".into(),
+                        glob: false,
+                    });
+                }
+            }
+        }
+        if let Some(w) = head.take() {
+            let word = self.word(&w.value, state);
+            cmd.argv.push(word);
+        }
+        cmd.stdin_text = self.stdin_text(&redirects, state);
+        self.redirects(&redirects, state);
+        if !cmd.argv.is_empty() {
+            crate::tools::run(self, &cmd, state);
+        }
+    }
+
+    fn assignment(
+        &mut self,
+        assignment: &ast::Assignment,
+        raw: &ast::Word,
+        state: &State,
+        cmd: &mut SimpleCmd,
+        in_prefix: bool,
+    ) {
+        let name = match &assignment.name {
+            ast::AssignmentName::VariableName(n) => n.clone(),
+            ast::AssignmentName::ArrayElementName(n, _) => n.clone(),
+        };
+        let value = match &assignment.value {
+            ast::AssignmentValue::Scalar(w) => self.word(&w.value, state),
+            ast::AssignmentValue::Array(items) => {
+                for (key, value) in items {
+                    if let Some(k) = key {
+                        self.word(&k.value, state);
+                    }
+                    self.word(&value.value, state);
+                }
+                Word::Dynamic {
+                    text: "(…)".into(),
+                    glob: false,
+                }
+            }
+        };
+        if in_prefix && cmd.argv.is_empty() {
+            cmd.assignments.push((name, value));
+        } else {
+            // After the program word it is an ordinary argument (`export A=b`).
+            let word = self.word(&raw.value, state);
+            cmd.argv.push(word);
+        }
+    }
+
+    fn stdin_text(&mut self, redirects: &[IoRedirect], state: &State) -> Option<Word> {
+        let mut text = None;
+        for r in redirects {
+            match r {
+                IoRedirect::HereDocument(fd, doc) if fd.is_none_or(|f| f == 0) => {
+                    text = Some(if doc.requires_expansion {
+                        let expanded = self.heredoc_body(&doc.doc.value, state);
+                        expanded
+                    } else {
+                        Word::Literal(doc.doc.value.clone())
+                    });
+                }
+                IoRedirect::HereString(fd, w) if fd.is_none_or(|f| f == 0) => {
+                    text = Some(self.word(&w.value, state));
+                }
+                _ => {}
+            }
+        }
+        text
+    }
+
+    fn heredoc_body(&mut self, body: &str, state: &State) -> Word {
+        let options = ParserOptions::default();
+        match brush_parser::word::parse_heredoc(body, &options) {
+            Ok(pieces) => {
+                let mut dynamic = false;
+                let mut text = String::new();
+                for piece in &pieces {
+                    use brush_parser::word::WordPiece as P;
+                    match &piece.piece {
+                        P::Text(s) => text.push_str(s),
+                        P::EscapeSequence(s) => text.push_str(s.strip_prefix('\\').unwrap_or(s)),
+                        P::CommandSubstitution(s) | P::BackquotedCommandSubstitution(s) => {
+                            self.subshell_script(s, state);
+                            dynamic = true;
+                        }
+                        _ => dynamic = true,
+                    }
+                }
+                if dynamic {
+                    Word::Dynamic { text, glob: false }
+                } else {
+                    Word::Literal(text)
+                }
+            }
+            Err(_) => Word::Dynamic {
+                text: body.to_string(),
+                glob: false,
+            },
+        }
+    }
+
+    fn redirects(&mut self, redirects: &[IoRedirect], state: &State) {
+        for r in redirects {
+            match r {
+                IoRedirect::File(_, kind, target) => self.file_redirect(kind, target, state),
+                IoRedirect::OutputAndError(w, _) => {
+                    let word = self.word(&w.value, state);
+                    crate::tools::redirect_write(self, &word, state);
+                }
+                IoRedirect::HereDocument(..) | IoRedirect::HereString(..) => {}
+            }
+        }
+    }
+
+    fn file_redirect(&mut self, kind: &IoFileRedirectKind, target: &IoFileRedirectTarget, state: &State) {
+        match target {
+            IoFileRedirectTarget::Filename(w) => {
+                let word = self.word(&w.value, state);
+                match kind {
+                    IoFileRedirectKind::Read => crate::tools::redirect_read(self, &word, state),
+                    IoFileRedirectKind::DuplicateInput | IoFileRedirectKind::DuplicateOutput => {
+                        // `>&file` with a name writes the file.
+                        if word.literal().is_none_or(|s| s.parse::<i32>().is_err() && s != "-") {
+                            crate::tools::redirect_write(self, &word, state);
+                        }
+                    }
+                    IoFileRedirectKind::ReadAndWrite => {
+                        crate::tools::redirect_read(self, &word, state);
+                        crate::tools::redirect_write(self, &word, state);
+                    }
+                    _ => crate::tools::redirect_write(self, &word, state),
+                }
+            }
+            IoFileRedirectTarget::Fd(_) => {}
+            IoFileRedirectTarget::Duplicate(w) => {
+                let word = self.word(&w.value, state);
+                if word.literal().is_none_or(|s| s.parse::<i32>().is_err() && s != "-") {
+                    crate::tools::redirect_write(self, &word, state);
+                }
+            }
+            IoFileRedirectTarget::ProcessSubstitution(_, sub) => {
+                let mut inner = state.clone();
+                self.list(&sub.list, &mut inner);
+            }
+        }
+    }
+}
+
+/// The deepest nesting of brackets and quotes-that-nest in `text`, a cheap
+/// guard against inputs that would exhaust the parser's stack.
+fn bracket_depth(text: &str) -> usize {
+    let mut depth: usize = 0;
+    let mut max = 0;
+    for c in text.chars() {
+        match c {
+            '(' | '{' | '[' => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            ')' | '}' | ']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max.max(text.matches('`').count() / 2)
+}
+
+/// At most 200 characters of `s`, for messages.
+pub fn clip(s: &str) -> String {
+    if s.chars().count() <= 200 {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(199).collect();
+    out.push('…');
+    out
+}
+
+/// Classifies a shell command in the context's working directory.
+pub fn classify(ctx: &Context, command: &str) -> Vec<Operation> {
+    let mut shell = Shell::new(ctx);
+    let mut state = State {
+        cwd: Some(ctx.cwd.clone()),
+        branch: Branch::OnDisk,
+        functions: HashSet::new(),
+    };
+    shell.script(command, &mut state);
+    if shell.ops.is_empty() {
+        // A script with no command (comments, blank) does nothing.
+        return Vec::new();
+    }
+    shell.ops
+}

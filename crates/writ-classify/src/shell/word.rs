@@ -1,0 +1,257 @@
+//! Shell words as bash will hand them to a program: quotes removed,
+//! backslashes and `$'…'` decoded, `~` expanded. A word that still depends
+//! on the run-time environment (a parameter, a substitution, a glob) is
+//! [`Word::Dynamic`] and is never guessed at.
+
+use brush_parser::ParserOptions;
+use brush_parser::word::{TildeExpr, WordPiece, WordPieceWithSource};
+
+/// One word after bash's static expansions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Word {
+    /// Its value is known.
+    Literal(String),
+    /// Its value depends on the run time. `text` is a best-effort rendering
+    /// for messages; `glob` is set when the only dynamic part is a pathname
+    /// pattern, which is kept in `text` with quoted parts escaped.
+    Dynamic {
+        /// What it looks like.
+        text: String,
+        /// Only a glob makes it dynamic.
+        glob: bool,
+    },
+}
+
+impl Word {
+    /// The value, when known.
+    pub fn literal(&self) -> Option<&str> {
+        match self {
+            Word::Literal(s) => Some(s),
+            Word::Dynamic { .. } => None,
+        }
+    }
+
+    /// Text for messages.
+    pub fn display(&self) -> &str {
+        match self {
+            Word::Literal(s) => s,
+            Word::Dynamic { text, .. } => text,
+        }
+    }
+}
+
+/// A word with the command substitutions it holds, which run too and so
+/// must be decided.
+#[derive(Debug, Clone)]
+pub struct Expanded {
+    /// The word.
+    pub word: Word,
+    /// Source text of each `$(…)` or backquoted substitution inside it.
+    pub substitutions: Vec<String>,
+}
+
+#[derive(Default)]
+struct Builder {
+    text: String,
+    pattern: String,
+    param: bool,
+    glob: bool,
+    substitutions: Vec<String>,
+}
+
+impl Builder {
+    fn literal(&mut self, s: &str) {
+        self.text.push_str(s);
+        for c in s.chars() {
+            if matches!(c, '*' | '?' | '[' | ']' | '\\' | '{' | '}') {
+                self.pattern.push('\\');
+            }
+            self.pattern.push(c);
+        }
+    }
+
+    fn dynamic(&mut self, shown: &str) {
+        self.param = true;
+        self.text.push_str(shown);
+        self.pattern.push_str(shown);
+    }
+}
+
+/// Expands one raw word from the parser. `home` is `$HOME` for `~`.
+pub fn expand(raw: &str, home: &str) -> Expanded {
+    let options = ParserOptions::default();
+    let mut b = Builder::default();
+    match brush_parser::word::parse(raw, &options) {
+        Ok(pieces) => pieces_into(&pieces, false, home, &mut b),
+        Err(_) => b.dynamic(raw),
+    }
+    let word = if b.param || b.glob {
+        Word::Dynamic {
+            text: if b.param { b.text } else { b.pattern },
+            glob: b.glob && !b.param,
+        }
+    } else {
+        Word::Literal(b.text)
+    };
+    Expanded {
+        word,
+        substitutions: b.substitutions,
+    }
+}
+
+fn pieces_into(pieces: &[WordPieceWithSource], quoted: bool, home: &str, b: &mut Builder) {
+    for piece in pieces {
+        piece_into(&piece.piece, quoted, home, b);
+    }
+}
+
+fn piece_into(piece: &WordPiece, quoted: bool, home: &str, b: &mut Builder) {
+    match piece {
+        WordPiece::Text(s) if quoted => b.literal(s),
+        WordPiece::Text(s) => unquoted_text(s, b),
+        WordPiece::SingleQuotedText(s) => b.literal(s),
+        WordPiece::AnsiCQuotedText(s) => match decode_ansi_c(s) {
+            Some(decoded) => b.literal(&decoded),
+            None => b.dynamic(&format!("$'{s}'")),
+        },
+        WordPiece::DoubleQuotedSequence(inner) | WordPiece::GettextDoubleQuotedSequence(inner) => {
+            pieces_into(inner, true, home, b)
+        }
+        WordPiece::TildeExpansion(TildeExpr::Home) => b.literal(home),
+        WordPiece::TildeExpansion(_) => b.dynamic("~?"),
+        WordPiece::ParameterExpansion(_) => b.dynamic("$VAR"),
+        WordPiece::CommandSubstitution(s) | WordPiece::BackquotedCommandSubstitution(s) => {
+            b.substitutions.push(s.clone());
+            b.dynamic("$(…)");
+        }
+        WordPiece::EscapeSequence(s) => b.literal(s.strip_prefix('\\').unwrap_or(s)),
+        WordPiece::ArithmeticExpression(_) => b.dynamic("$((…))"),
+    }
+}
+
+fn unquoted_text(s: &str, b: &mut Builder) {
+    // Unquoted pattern characters make a glob; braces with a comma or a
+    // range make a brace expansion. Both depend on the run time.
+    if s.contains(['*', '?', '[']) || is_brace_expansion(s) || s.contains(['(', ')']) {
+        b.glob = true;
+        b.text.push_str(s);
+        b.pattern.push_str(s);
+    } else {
+        b.literal(s);
+    }
+}
+
+fn is_brace_expansion(s: &str) -> bool {
+    match (s.find('{'), s.rfind('}')) {
+        (Some(open), Some(close)) if open < close => {
+            let inner = &s[open + 1..close];
+            inner.contains(',') || inner.contains("..")
+        }
+        _ => false,
+    }
+}
+
+/// Decodes the body of `$'…'`. Returns `None` for escapes whose value we do
+/// not model (so the word stays dynamic rather than wrongly literal).
+pub fn decode_ansi_c(s: &str) -> Option<String> {
+    let mut out = String::new();
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        let escaped = chars.next()?;
+        match escaped {
+            'n' => out.push('\n'),
+            't' => out.push('\t'),
+            'r' => out.push('\r'),
+            'a' => out.push('\x07'),
+            'b' => out.push('\x08'),
+            'e' | 'E' => out.push('\x1b'),
+            'f' => out.push('\x0c'),
+            'v' => out.push('\x0b'),
+            '\\' | '\'' | '"' | '?' => out.push(escaped),
+            'x' => out.push(take_radix(&mut chars, 16, 2)?),
+            'u' => out.push(take_radix(&mut chars, 16, 4)?),
+            'U' => out.push(take_radix(&mut chars, 16, 8)?),
+            '0'..='7' => {
+                let mut value = escaped.to_digit(8)?;
+                for _ in 0..2 {
+                    match chars.peek().and_then(|c| c.to_digit(8)) {
+                        Some(d) => {
+                            value = value * 8 + d;
+                            chars.next();
+                        }
+                        None => break,
+                    }
+                }
+                out.push(char::from_u32(value)?);
+            }
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
+fn take_radix(
+    chars: &mut std::iter::Peekable<std::str::Chars<'_>>,
+    radix: u32,
+    max: usize,
+) -> Option<char> {
+    let mut value = 0u32;
+    let mut taken = 0;
+    while taken < max {
+        match chars.peek().and_then(|c| c.to_digit(radix)) {
+            Some(d) => {
+                value = value.checked_mul(radix)?.checked_add(d)?;
+                chars.next();
+                taken += 1;
+            }
+            None => break,
+        }
+    }
+    if taken == 0 {
+        return None;
+    }
+    char::from_u32(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lit(raw: &str) -> Option<String> {
+        expand(raw, "/home/u").word.literal().map(str::to_string)
+    }
+
+    #[test]
+    fn quote_removal_joins_pieces() {
+        assert_eq!(lit("r''m").as_deref(), Some("rm"));
+        assert_eq!(lit(r#"g"i"t"#).as_deref(), Some("git"));
+        assert_eq!(lit(r"r\m").as_deref(), Some("rm"));
+        assert_eq!(lit("$'\\x72m'").as_deref(), Some("rm"));
+        assert_eq!(lit("$'\\162m'").as_deref(), Some("rm"));
+    }
+
+    #[test]
+    fn tilde_is_home() {
+        assert_eq!(lit("~/.ssh").as_deref(), Some("/home/u/.ssh"));
+        assert_eq!(lit("'~'/x").as_deref(), Some("~/x"));
+    }
+
+    #[test]
+    fn expansions_are_dynamic() {
+        assert!(lit("rm${IFS}-rf").is_none());
+        assert!(lit("$(echo rm)").is_none());
+        assert!(lit("src/*.rs").is_none());
+        assert!(lit("{a,b}").is_none());
+        assert_eq!(lit("'*'").as_deref(), Some("*"));
+    }
+
+    #[test]
+    fn substitutions_are_collected() {
+        let e = expand("\"$(head -c 32 .env | base64).x\"", "/h");
+        assert_eq!(e.substitutions, vec!["head -c 32 .env | base64".to_string()]);
+    }
+}
