@@ -34,23 +34,64 @@ fn verbs<'a>(args: &'a [Word], valued: &[&str], n: usize) -> Option<Vec<&'a str>
 }
 
 fn has(args: &[Word], flags: &[&str]) -> bool {
-    args.iter()
-        .filter_map(Word::literal)
-        .any(|t| flags.iter().any(|f| t == *f || t.starts_with(&format!("{f}="))))
+    args.iter().filter_map(Word::literal).any(|t| {
+        flags
+            .iter()
+            .any(|f| t == *f || t.starts_with(&format!("{f}=")))
+    })
 }
 
 /// `gh`, GitHub's CLI.
 pub fn gh(sh: &mut Shell<'_>, args: &[Word], _state: &State) {
-    let valued = ["-R", "--repo", "-b", "--body", "-t", "--title", "-B", "--base", "-H", "--head", "-X", "--method", "-f", "-F", "--field", "--raw-field", "-q", "--jq", "--json", "-L", "--limit", "--template", "-a", "--assignee", "-l", "--label", "--hostname"];
+    let valued = [
+        "-R",
+        "--repo",
+        "-b",
+        "--body",
+        "-t",
+        "--title",
+        "-B",
+        "--base",
+        "-H",
+        "--head",
+        "-X",
+        "--method",
+        "-f",
+        "-F",
+        "--field",
+        "--raw-field",
+        "-q",
+        "--jq",
+        "--json",
+        "-L",
+        "--limit",
+        "--template",
+        "-a",
+        "--assignee",
+        "-l",
+        "--label",
+        "--hostname",
+    ];
     let Some(words) = verbs(args, &valued, 2) else {
         return sh.unknown("gh", "a `gh` command writ cannot see");
     };
-    let (group, verb) = (words.first().copied().unwrap_or(""), words.get(1).copied().unwrap_or(""));
+    let (group, verb) = (
+        words.first().copied().unwrap_or(""),
+        words.get(1).copied().unwrap_or(""),
+    );
     let tier = match (group, verb) {
         ("pr", "merge") => Tier::Merge,
         ("pr", "review") if has(args, &["--approve", "-a"]) => Tier::Merge,
-        ("pr", "review" | "create" | "edit" | "comment" | "close" | "reopen" | "ready" | "checkout" | "lock" | "unlock" | "update-branch") => Tier::Write,
-        ("pr" | "issue" | "run" | "workflow" | "release" | "repo" | "search" | "label" | "cache" | "gist" | "project", "list" | "view" | "status" | "diff" | "checks" | "watch" | "download") => Tier::Read,
+        (
+            "pr",
+            "review" | "create" | "edit" | "comment" | "close" | "reopen" | "ready" | "checkout"
+            | "lock" | "unlock" | "update-branch",
+        ) => Tier::Write,
+        (
+            "pr" | "issue" | "run" | "workflow" | "release" | "repo" | "search" | "label" | "cache"
+            | "gist" | "project",
+            "list" | "view" | "status" | "diff" | "checks" | "watch" | "download",
+        ) => Tier::Read,
         ("issue", _) => Tier::Write,
         ("release", "create" | "upload" | "edit") => Tier::Publish,
         ("release", "delete" | "delete-asset") => Tier::Destructive,
@@ -85,13 +126,34 @@ fn gh_api(sh: &mut Shell<'_>, args: &[Word]) {
         Some(None) => sh.unknown("gh api", "a method writ cannot see"),
         Some(Some(m)) if m == "GET" => sh.push(op("gh", "api get", Tier::Read)),
         None if !sends_fields => sh.push(op("gh", "api get", Tier::Read)),
-        _ => sh.unknown("gh api", "a GitHub API call that changes something; writ decides those at its proxy"),
+        _ => sh.unknown(
+            "gh api",
+            "a GitHub API call that changes something; writ decides those at its proxy",
+        ),
     }
 }
 
 /// `kubectl` (and `oc`).
 pub fn kubectl(sh: &mut Shell<'_>, name: &str, args: &[Word]) {
-    let valued = ["-n", "--namespace", "--context", "--kubeconfig", "--cluster", "--user", "-o", "--output", "-l", "--selector", "-f", "--filename", "-c", "--container", "--token", "-s", "--server"];
+    let valued = [
+        "-n",
+        "--namespace",
+        "--context",
+        "--kubeconfig",
+        "--cluster",
+        "--user",
+        "-o",
+        "--output",
+        "-l",
+        "--selector",
+        "-f",
+        "--filename",
+        "-c",
+        "--container",
+        "--token",
+        "-s",
+        "--server",
+    ];
     let Some(words) = verbs(args, &valued, 3) else {
         return sh.unknown(name, "a command writ cannot see");
     };
@@ -105,12 +167,22 @@ pub fn kubectl(sh: &mut Shell<'_>, name: &str, args: &[Word]) {
         "get" | "describe" | "logs" | "top" | "explain" | "api-resources" | "api-versions"
         | "version" | "cluster-info" | "events" | "diff" | "wait" => Tier::Read,
         "auth" => Tier::Read,
-        "config" if words.get(1) == Some(&"view") && has(args, &["--raw", "--flatten"]) => Tier::Secret,
-        "config" if matches!(words.get(1), Some(&("view" | "get-contexts" | "current-context" | "get-clusters"))) => Tier::Read,
+        "config" if words.get(1) == Some(&"view") && has(args, &["--raw", "--flatten"]) => {
+            Tier::Secret
+        }
+        "config"
+            if matches!(
+                words.get(1),
+                Some(&("view" | "get-contexts" | "current-context" | "get-clusters"))
+            ) =>
+        {
+            Tier::Read
+        }
         "config" => Tier::Write,
         "apply" | "create" | "replace" | "patch" | "set" | "scale" | "rollout" | "label"
-        | "annotate" | "edit" | "expose" | "autoscale" | "run" | "cordon" | "uncordon" | "drain"
-        | "taint" | "exec" | "cp" | "port-forward" | "attach" | "debug" | "proxy" | "certificate" => Tier::Deploy,
+        | "annotate" | "edit" | "expose" | "autoscale" | "run" | "cordon" | "uncordon"
+        | "drain" | "taint" | "exec" | "cp" | "port-forward" | "attach" | "debug" | "proxy"
+        | "certificate" => Tier::Deploy,
         "delete" => Tier::Destructive,
         _ => return sh.unknown(name, format!("writ does not model `{name} {verb}`")),
     };
@@ -123,7 +195,20 @@ pub fn kubectl(sh: &mut Shell<'_>, name: &str, args: &[Word]) {
 
 /// `aws`, `gcloud`, `az`: the tier follows the operation's verb.
 pub fn cloud(sh: &mut Shell<'_>, name: &str, args: &[Word]) {
-    let valued = ["--profile", "--region", "--output", "--query", "--endpoint-url", "--project", "--format", "--subscription", "-g", "--resource-group", "--account", "--configuration"];
+    let valued = [
+        "--profile",
+        "--region",
+        "--output",
+        "--query",
+        "--endpoint-url",
+        "--project",
+        "--format",
+        "--subscription",
+        "-g",
+        "--resource-group",
+        "--account",
+        "--configuration",
+    ];
     let Some(words) = verbs(args, &valued, 4) else {
         return sh.unknown(name, "a command writ cannot see");
     };
@@ -141,10 +226,22 @@ pub fn cloud(sh: &mut Shell<'_>, name: &str, args: &[Word]) {
 
 fn cloud_tier(name: &str, words: &[&str], joined: &str) -> Option<Tier> {
     const SECRET: &[&str] = &[
-        "get-secret-value", "get-parameter", "get-parameters", "get-parameters-by-path",
-        "get-login-password", "get-session-token", "assume-role", "get-authorization-token",
-        "export-credentials", "create-access-key", "print-access-token", "print-identity-token",
-        "get-access-token", "access", "decrypt", "get-credentials",
+        "get-secret-value",
+        "get-parameter",
+        "get-parameters",
+        "get-parameters-by-path",
+        "get-login-password",
+        "get-session-token",
+        "assume-role",
+        "get-authorization-token",
+        "export-credentials",
+        "create-access-key",
+        "print-access-token",
+        "print-identity-token",
+        "get-access-token",
+        "access",
+        "decrypt",
+        "get-credentials",
     ];
     if words.iter().any(|w| SECRET.contains(w))
         || joined.contains("keyvault secret show")
@@ -154,17 +251,44 @@ fn cloud_tier(name: &str, words: &[&str], joined: &str) -> Option<Tier> {
         return Some(Tier::Secret);
     }
     let last = words.last().copied().unwrap_or("");
-    let any = |prefixes: &[&str]| words.iter().any(|w| prefixes.iter().any(|p| w.starts_with(p)));
-    if any(&["delete", "terminate", "remove", "destroy", "purge", "deregister"]) || (name == "aws" && matches!(joined, "s3 rm" | "s3 rb") ) || joined.starts_with("s3 rm") || joined.starts_with("s3 rb") {
+    let any = |prefixes: &[&str]| {
+        words
+            .iter()
+            .any(|w| prefixes.iter().any(|p| w.starts_with(p)))
+    };
+    if any(&[
+        "delete",
+        "terminate",
+        "remove",
+        "destroy",
+        "purge",
+        "deregister",
+    ]) || (name == "aws" && matches!(joined, "s3 rm" | "s3 rb"))
+        || joined.starts_with("s3 rm")
+        || joined.starts_with("s3 rb")
+    {
         return Some(Tier::Destructive);
     }
-    if any(&["describe", "list", "get", "show", "ls"]) || matches!(last, "version" | "info" | "whoami") || joined.starts_with("sts get-caller-identity") || joined.starts_with("config list") || joined.starts_with("account show") {
+    if any(&["describe", "list", "get", "show", "ls"])
+        || matches!(last, "version" | "info" | "whoami")
+        || joined.starts_with("sts get-caller-identity")
+        || joined.starts_with("config list")
+        || joined.starts_with("account show")
+    {
         return Some(Tier::Read);
     }
-    if joined.starts_with("s3 cp") || joined.starts_with("s3 sync") || joined.starts_with("s3 mv") || joined.starts_with("storage cp") {
+    if joined.starts_with("s3 cp")
+        || joined.starts_with("s3 sync")
+        || joined.starts_with("s3 mv")
+        || joined.starts_with("storage cp")
+    {
         return Some(Tier::Deploy);
     }
-    if any(&["create", "update", "put", "deploy", "set", "start", "stop", "run", "invoke", "apply", "attach", "modify", "publish", "reboot", "scale", "add", "import", "restore", "enable", "disable"]) {
+    if any(&[
+        "create", "update", "put", "deploy", "set", "start", "stop", "run", "invoke", "apply",
+        "attach", "modify", "publish", "reboot", "scale", "add", "import", "restore", "enable",
+        "disable",
+    ]) {
         return Some(Tier::Deploy);
     }
     None

@@ -14,10 +14,28 @@ use crate::tools::{Access, file};
 
 /// `-c` keys that change only how git looks or names things.
 const SAFE_CONFIG: &[&str] = &[
-    "color.", "advice.", "log.", "i18n.", "user.name", "user.email", "core.quotepath",
-    "init.defaultbranch", "diff.renames", "diff.algorithm", "core.abbrev", "pull.rebase",
-    "merge.ff", "gc.auto", "core.autocrlf", "protocol.version", "column.ui", "commit.gpgsign",
-    "core.safecrlf", "status.", "blame.", "format.pretty",
+    "color.",
+    "advice.",
+    "log.",
+    "i18n.",
+    "user.name",
+    "user.email",
+    "core.quotepath",
+    "init.defaultbranch",
+    "diff.renames",
+    "diff.algorithm",
+    "core.abbrev",
+    "pull.rebase",
+    "merge.ff",
+    "gc.auto",
+    "core.autocrlf",
+    "protocol.version",
+    "column.ui",
+    "commit.gpgsign",
+    "core.safecrlf",
+    "status.",
+    "blame.",
+    "format.pretty",
 ];
 
 /// What git would read of a repository to compute a push.
@@ -75,7 +93,10 @@ impl Repo {
 
     /// The last value of a config key.
     pub fn get(&self, key: &str) -> Option<&str> {
-        self.config.get(key).and_then(|v| v.last()).map(String::as_str)
+        self.config
+            .get(key)
+            .and_then(|v| v.last())
+            .map(String::as_str)
     }
 
     /// Whether a local branch of that name exists.
@@ -85,8 +106,10 @@ impl Repo {
         }
         std::fs::read_to_string(self.git_dir.join("packed-refs"))
             .map(|t| {
-                t.lines()
-                    .any(|l| l.split_once(' ').is_some_and(|(_, r)| r == format!("refs/heads/{name}")))
+                t.lines().any(|l| {
+                    l.split_once(' ')
+                        .is_some_and(|(_, r)| r == format!("refs/heads/{name}"))
+                })
             })
             .unwrap_or(false)
     }
@@ -111,7 +134,11 @@ pub fn parse_config(text: &str, out: &mut BTreeMap<String, Vec<String>>) {
         if let Some(header) = line.strip_prefix('[').and_then(|l| l.split(']').next()) {
             section = match header.split_once(' ') {
                 Some((name, sub)) => {
-                    format!("{}.{}", name.to_ascii_lowercase(), sub.trim().trim_matches('"'))
+                    format!(
+                        "{}.{}",
+                        name.to_ascii_lowercase(),
+                        sub.trim().trim_matches('"')
+                    )
                 }
                 None => header.to_ascii_lowercase(),
             };
@@ -149,10 +176,12 @@ pub fn run(sh: &mut Shell<'_>, args: &[Word], state: &mut State) {
             Some((o, v)) if o.starts_with("--") => (o, Some(v.to_string())),
             _ => (text, None),
         };
-        let mut value = || inline.clone().or_else(|| {
-            i += 1;
-            args.get(i - 1).and_then(Word::literal).map(str::to_string)
-        });
+        let mut value = || {
+            inline.clone().or_else(|| {
+                i += 1;
+                args.get(i - 1).and_then(Word::literal).map(str::to_string)
+            })
+        };
         match opt {
             "-C" => match (value(), &git.cwd) {
                 (Some(dir), Some(cwd)) => git.cwd = Some(paths::resolve(cwd, Path::new(&dir))),
@@ -162,7 +191,11 @@ pub fn run(sh: &mut Shell<'_>, args: &[Word], state: &mut State) {
                 let Some(setting) = value() else {
                     return git.sh.unknown("git -c", "a setting writ cannot see");
                 };
-                let key = setting.split('=').next().unwrap_or_default().to_ascii_lowercase();
+                let key = setting
+                    .split('=')
+                    .next()
+                    .unwrap_or_default()
+                    .to_ascii_lowercase();
                 if !SAFE_CONFIG.iter().any(|safe| key.starts_with(safe)) {
                     return git.sh.unknown(
                         "git -c",
@@ -177,11 +210,29 @@ pub fn run(sh: &mut Shell<'_>, args: &[Word], state: &mut State) {
                     format!("`git {opt}` changes which repository or program git uses"),
                 );
             }
-            "-p" | "--paginate" | "-P" | "--no-pager" | "--bare" | "--no-replace-objects"
-            | "--literal-pathspecs" | "--glob-pathspecs" | "--noglob-pathspecs"
-            | "--icase-pathspecs" | "--no-optional-locks" | "--no-advice" | "--version" | "--help"
-            | "-h" | "--html-path" | "--man-path" | "--info-path" => {}
-            other => return git.sh.unknown("git", format!("writ does not model `git {other}`")),
+            "-p"
+            | "--paginate"
+            | "-P"
+            | "--no-pager"
+            | "--bare"
+            | "--no-replace-objects"
+            | "--literal-pathspecs"
+            | "--glob-pathspecs"
+            | "--noglob-pathspecs"
+            | "--icase-pathspecs"
+            | "--no-optional-locks"
+            | "--no-advice"
+            | "--version"
+            | "--help"
+            | "-h"
+            | "--html-path"
+            | "--man-path"
+            | "--info-path" => {}
+            other => {
+                return git
+                    .sh
+                    .unknown("git", format!("writ does not model `git {other}`"));
+            }
         }
     }
     let Some(sub) = args.get(i) else {
@@ -217,7 +268,11 @@ fn has(args: &[Word], flags: &[&str]) -> bool {
         flags.iter().any(|f| {
             *a == *f
                 || a.starts_with(&format!("{f}="))
-                || (f.len() == 2 && !f.starts_with("--") && a.starts_with('-') && !a.starts_with("--") && a.contains(&f[1..]))
+                || (f.len() == 2
+                    && !f.starts_with("--")
+                    && a.starts_with('-')
+                    && !a.starts_with("--")
+                    && a.contains(&f[1..]))
         })
     })
 }
@@ -239,34 +294,51 @@ impl Git<'_, '_> {
     }
 
     fn subcommand(&mut self, sub: &str, args: &[Word], state: &mut State) {
-        let first = positionals(args).first().and_then(|w| w.literal()).unwrap_or("");
+        let first = positionals(args)
+            .first()
+            .and_then(|w| w.literal())
+            .unwrap_or("");
         match sub {
             "push" => self.push(args, state),
             "status" | "log" | "diff" | "show" | "blame" | "annotate" | "shortlog" | "describe"
             | "rev-parse" | "rev-list" | "ls-files" | "ls-tree" | "ls-remote" | "show-ref"
-            | "cat-file" | "grep" | "help" | "version" | "count-objects" | "fsck" | "verify-commit"
-            | "verify-tag" | "whatchanged" | "merge-base" | "name-rev" | "for-each-ref"
-            | "check-ignore" | "check-attr" | "check-ref-format" | "var" | "fetch"
-            | "range-diff" | "cherry" | "show-branch" | "diff-tree" | "diff-files" | "diff-index" => {
+            | "cat-file" | "grep" | "help" | "version" | "count-objects" | "fsck"
+            | "verify-commit" | "verify-tag" | "whatchanged" | "merge-base" | "name-rev"
+            | "for-each-ref" | "check-ignore" | "check-attr" | "check-ref-format" | "var"
+            | "fetch" | "range-diff" | "cherry" | "show-branch" | "diff-tree" | "diff-files"
+            | "diff-index" => {
                 if has(args, &["--output", "--ext-diff", "--textconv"]) {
                     if has(args, &["--ext-diff", "--textconv"]) {
-                        return self.sh.unknown("git", format!("`git {sub}` runs configured programs"));
+                        return self
+                            .sh
+                            .unknown("git", format!("`git {sub}` runs configured programs"));
                     }
                     self.output_option(args);
                 }
                 if sub == "fetch" && has(args, &["--upload-pack"]) {
-                    return self.sh.unknown("git fetch", "`--upload-pack` runs a program");
+                    return self
+                        .sh
+                        .unknown("git fetch", "`--upload-pack` runs a program");
                 }
                 self.push_op(sub, Tier::Read)
             }
             "remote" => {
-                let tier = if matches!(first, "" | "show" | "get-url" | "-v") { Tier::Read } else { Tier::Write };
+                let tier = if matches!(first, "" | "show" | "get-url" | "-v") {
+                    Tier::Read
+                } else {
+                    Tier::Write
+                };
                 self.push_op("remote", tier)
             }
             "branch" => self.branch(args),
             "tag" => {
-                let listing = positionals(args).is_empty() || has(args, &["-l", "--list", "--contains", "--points-at"]);
-                let tier = if listing && !has(args, &["-d", "--delete"]) { Tier::Read } else { Tier::Write };
+                let listing = positionals(args).is_empty()
+                    || has(args, &["-l", "--list", "--contains", "--points-at"]);
+                let tier = if listing && !has(args, &["-d", "--delete"]) {
+                    Tier::Read
+                } else {
+                    Tier::Write
+                };
                 self.push_op("tag", tier)
             }
             "stash" => {
@@ -280,7 +352,11 @@ impl Git<'_, '_> {
             "config" => self.config(args),
             "checkout" | "switch" => self.checkout(sub, args, state),
             "reset" => {
-                let tier = if has(args, &["--hard", "--merge", "--keep"]) { Tier::Destructive } else { Tier::Write };
+                let tier = if has(args, &["--hard", "--merge", "--keep"]) {
+                    Tier::Destructive
+                } else {
+                    Tier::Write
+                };
                 self.push_op("reset", tier)
             }
             "clean" => {
@@ -294,41 +370,60 @@ impl Git<'_, '_> {
                 self.push_op("rebase", Tier::Write)
             }
             "submodule" if first == "foreach" => {
-                let script: Option<Vec<&str>> = positionals(args)[1..].iter().map(|w| w.literal()).collect();
+                let script: Option<Vec<&str>> =
+                    positionals(args)[1..].iter().map(|w| w.literal()).collect();
                 match script {
                     Some(parts) => self.script(&Word::Literal(parts.join(" ")), state),
-                    None => self.sh.unknown("git submodule foreach", "runs a command writ cannot see"),
+                    None => self
+                        .sh
+                        .unknown("git submodule foreach", "runs a command writ cannot see"),
                 }
                 self.push_op("submodule", Tier::Write)
             }
             "bisect" if first == "run" => {
-                let inner: Vec<Word> = positionals(args)[1..].iter().map(|w| (*w).clone()).collect();
-                let cmd = SimpleCmd { argv: inner.clone(), assignments: vec![], stdin_text: None, stdin_piped: false };
+                let inner: Vec<Word> = positionals(args)[1..]
+                    .iter()
+                    .map(|w| (*w).clone())
+                    .collect();
+                let cmd = SimpleCmd {
+                    argv: inner.clone(),
+                    assignments: vec![],
+                    stdin_text: None,
+                    stdin_piped: false,
+                };
                 crate::tools::exec(self.sh, &inner, &cmd, state);
                 self.push_op("bisect", Tier::Write)
             }
             "add" | "commit" | "merge" | "cherry-pick" | "revert" | "am" | "apply" | "restore"
-            | "mv" | "rm" | "pull" | "init" | "notes" | "worktree" | "submodule" | "gc" | "prune"
-            | "repack" | "maintenance" | "sparse-checkout" | "bisect" | "format-patch" | "archive"
-            | "bundle" | "update-index" | "commit-tree" | "read-tree" | "write-tree"
-            | "hash-object" | "update-ref" | "symbolic-ref" | "mktag" | "mktree" | "replace"
-            | "clone" | "lfs" | "rerere" | "pack-refs" | "range" => {
+            | "mv" | "rm" | "pull" | "init" | "notes" | "worktree" | "submodule" | "gc"
+            | "prune" | "repack" | "maintenance" | "sparse-checkout" | "bisect"
+            | "format-patch" | "archive" | "bundle" | "update-index" | "commit-tree"
+            | "read-tree" | "write-tree" | "hash-object" | "update-ref" | "symbolic-ref"
+            | "mktag" | "mktree" | "replace" | "clone" | "lfs" | "rerere" | "pack-refs"
+            | "range" => {
                 self.output_option(args);
-                if sub == "clone" {
-                    if let Some(dest) = positionals(args).get(1) {
+                if sub == "clone"
+                    && let Some(dest) = positionals(args).get(1) {
                         let dest = (*dest).clone();
                         file(self.sh, state, &dest, Access::Write);
                     }
-                }
                 self.push_op(sub, Tier::Write)
             }
             "filter-branch" | "filter-repo" => self.push_op(sub, Tier::Destructive),
             "reflog" => {
-                let tier = if matches!(first, "expire" | "delete" | "drop") { Tier::Destructive } else { Tier::Read };
+                let tier = if matches!(first, "expire" | "delete" | "drop") {
+                    Tier::Destructive
+                } else {
+                    Tier::Read
+                };
                 self.push_op("reflog", tier)
             }
-            "credential" | "credential-store" | "credential-cache" | "credential-osxkeychain"
-            | "credential-manager" | "credential-libsecret" => self.push_op("credential", Tier::Secret),
+            "credential"
+            | "credential-store"
+            | "credential-cache"
+            | "credential-osxkeychain"
+            | "credential-manager"
+            | "credential-libsecret" => self.push_op("credential", Tier::Secret),
             "send-email" | "request-pull" | "imap-send" => self.push_op(sub, Tier::Publish),
             _ => self.sh.unknown(
                 &format!("git {sub}"),
@@ -345,33 +440,99 @@ impl Git<'_, '_> {
     }
 
     fn output_option(&mut self, args: &[Word]) {
-        let state = State { cwd: self.cwd.clone(), branch: Branch::OnDisk, functions: Default::default() };
+        let state = State {
+            cwd: self.cwd.clone(),
+            branch: Branch::OnDisk,
+            functions: Default::default(),
+        };
         for (i, w) in args.iter().enumerate() {
             let Some(t) = w.literal() else { continue };
-            if let Some(v) = t.strip_prefix("--output=").or_else(|| t.strip_prefix("--output-directory=")) {
+            if let Some(v) = t
+                .strip_prefix("--output=")
+                .or_else(|| t.strip_prefix("--output-directory="))
+            {
                 file(self.sh, &state, &Word::Literal(v.into()), Access::Write);
-            } else if matches!(t, "-o" | "--output" | "--output-directory") {
-                if let Some(v) = args.get(i + 1) {
+            } else if matches!(t, "-o" | "--output" | "--output-directory")
+                && let Some(v) = args.get(i + 1) {
                     file(self.sh, &state, v, Access::Write);
                 }
-            }
         }
     }
 
     fn branch(&mut self, args: &[Word]) {
-        let changes = has(args, &["-d", "-D", "--delete", "-m", "-M", "--move", "-c", "-C", "--copy", "-u", "--set-upstream-to", "--unset-upstream", "-f", "--force", "--edit-description"]);
-        let list_only = has(args, &["-l", "--list", "-a", "--all", "-r", "--remotes", "--contains", "--merged", "--no-merged", "--show-current", "-v", "-vv"]);
+        let changes = has(
+            args,
+            &[
+                "-d",
+                "-D",
+                "--delete",
+                "-m",
+                "-M",
+                "--move",
+                "-c",
+                "-C",
+                "--copy",
+                "-u",
+                "--set-upstream-to",
+                "--unset-upstream",
+                "-f",
+                "--force",
+                "--edit-description",
+            ],
+        );
+        let list_only = has(
+            args,
+            &[
+                "-l",
+                "--list",
+                "-a",
+                "--all",
+                "-r",
+                "--remotes",
+                "--contains",
+                "--merged",
+                "--no-merged",
+                "--show-current",
+                "-v",
+                "-vv",
+            ],
+        );
         let creates = !positionals(args).is_empty() && !list_only;
-        let tier = if changes || creates { Tier::Write } else { Tier::Read };
+        let tier = if changes || creates {
+            Tier::Write
+        } else {
+            Tier::Read
+        };
         self.push_op("branch", tier)
     }
 
     fn config(&mut self, args: &[Word]) {
         let lits = lits(args);
-        let reads = lits.iter().any(|a| matches!(*a, "--get" | "--get-all" | "--get-regexp" | "-l" | "--list" | "get" | "list" | "--show-origin" | "--name-only"));
+        let reads = lits.iter().any(|a| {
+            matches!(
+                *a,
+                "--get"
+                    | "--get-all"
+                    | "--get-regexp"
+                    | "-l"
+                    | "--list"
+                    | "get"
+                    | "list"
+                    | "--show-origin"
+                    | "--name-only"
+            )
+        });
         let pos = positionals(args);
-        let key = pos.first().and_then(|w| w.literal()).unwrap_or("").to_ascii_lowercase();
-        if key.contains("credential") || key.contains("token") || key.contains("extraheader") || key.contains("password") {
+        let key = pos
+            .first()
+            .and_then(|w| w.literal())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        if key.contains("credential")
+            || key.contains("token")
+            || key.contains("extraheader")
+            || key.contains("password")
+        {
             return self.push_op("config", Tier::Secret);
         }
         if reads || pos.len() <= 1 {
@@ -386,11 +547,18 @@ impl Git<'_, '_> {
     fn checkout(&mut self, sub: &str, args: &[Word], state: &mut State) {
         let repo = self.repo();
         let lits = lits(args);
-        let create = lits.iter().position(|a| matches!(*a, "-b" | "-B" | "-c" | "-C" | "--create" | "--force-create" | "--orphan"));
+        let create = lits.iter().position(|a| {
+            matches!(
+                *a,
+                "-b" | "-B" | "-c" | "-C" | "--create" | "--force-create" | "--orphan"
+            )
+        });
         let discards = has(args, &["-f", "--force", "--discard-changes"]) || lits.contains(&"--");
         let target = match create {
             Some(p) => args.get(p + 1).map(|w| w.literal().map(str::to_string)),
-            None => positionals(args).first().map(|w| w.literal().map(str::to_string)),
+            None => positionals(args)
+                .first()
+                .map(|w| w.literal().map(str::to_string)),
         };
         let moved = match (&target, create) {
             (Some(Some(name)), Some(_)) => Branch::Switched(name.clone()),
@@ -406,12 +574,21 @@ impl Git<'_, '_> {
             _ => Branch::Unknown,
         };
         state.branch = moved;
-        self.push_op(sub, if discards { Tier::Destructive } else { Tier::Write });
+        self.push_op(
+            sub,
+            if discards {
+                Tier::Destructive
+            } else {
+                Tier::Write
+            },
+        );
     }
 
     fn push(&mut self, args: &[Word], state: &State) {
         let Some(repo) = self.repo() else {
-            return self.sh.unknown("git push", "not inside a git repository writ can read");
+            return self
+                .sh
+                .unknown("git push", "not inside a git repository writ can read");
         };
         let spec = match PushArgs::parse(args) {
             Ok(s) => s,
@@ -422,19 +599,27 @@ impl Git<'_, '_> {
             Branch::OnDisk => repo.head.clone(),
             Branch::Unknown => None,
         };
-        let remote = spec.remote.clone().or_else(|| {
-            let cur = current.as_deref()?;
-            repo.get(&format!("branch.{cur}.pushremote"))
-                .or_else(|| repo.get("remote.pushdefault"))
-                .or_else(|| repo.get(&format!("branch.{cur}.remote")))
-                .map(str::to_string)
-        }).unwrap_or_else(|| "origin".into());
+        let remote = spec
+            .remote
+            .clone()
+            .or_else(|| {
+                let cur = current.as_deref()?;
+                repo.get(&format!("branch.{cur}.pushremote"))
+                    .or_else(|| repo.get("remote.pushdefault"))
+                    .or_else(|| repo.get(&format!("branch.{cur}.remote")))
+                    .map(str::to_string)
+            })
+            .unwrap_or_else(|| "origin".into());
         let url = repo
             .get(&format!("remote.{remote}.pushurl"))
             .or_else(|| repo.get(&format!("remote.{remote}.url")))
             .map(str::to_string)
             .unwrap_or_else(|| remote.clone());
-        let ctx = PushCtx { repo: &repo, remote: &remote, url: &url };
+        let ctx = PushCtx {
+            repo: &repo,
+            remote: &remote,
+            url: &url,
+        };
         let updates = match spec.updates(&ctx, current.as_deref()) {
             Ok(u) => u,
             Err(why) => return self.sh.unknown("git push", why),
@@ -453,18 +638,28 @@ impl Git<'_, '_> {
         let protected = |b: &str| self.sh.ctx.is_protected(b);
         let (tier, note) = match &update.target {
             Target::All => (Tier::Merge, "pushes every branch, protected ones included"),
-            Target::Mirror => (Tier::Destructive, "mirrors every ref, deleting those the local repository lacks"),
+            Target::Mirror => (
+                Tier::Destructive,
+                "mirrors every ref, deleting those the local repository lacks",
+            ),
             Target::Tags => (Tier::Publish, "pushes tags"),
-            Target::Branch(_) if update.delete => match &update.target {
-                Target::Branch(b) if self.sh.ctx.is_task_branch(b) && !protected(b) => (Tier::Write, "deletes a task branch"),
-                _ => (Tier::Destructive, "deletes a branch on the remote"),
-            },
+            // Deleting a remote branch loses what others pushed there, even
+            // one whose name matches the task's branch patterns.
+            Target::Branch(_) if update.delete => {
+                (Tier::Destructive, "deletes a branch on the remote")
+            }
             Target::Tag(_) if update.delete => (Tier::Destructive, "deletes a tag on the remote"),
-            _ if force => (Tier::Destructive, "a force push rewrites history others may have"),
+            _ if force => (
+                Tier::Destructive,
+                "a force push rewrites history others may have",
+            ),
             Target::Branch(b) if protected(b) => (Tier::Merge, "lands on a protected branch"),
             Target::Branch(_) => (Tier::Write, "updates a branch"),
             Target::Tag(_) => (Tier::Publish, "pushes a tag"),
-            Target::Pattern(_) => (Tier::Merge, "a refspec pattern may reach protected branches"),
+            Target::Pattern(_) => (
+                Tier::Merge,
+                "a refspec pattern may reach protected branches",
+            ),
             Target::OtherRef(_) => (Tier::Unknown, "pushes a ref outside branches and tags"),
         };
         let refname = update.target.refname();
@@ -579,10 +774,25 @@ impl PushArgs {
                         i += 1;
                     }
                 }
-                "--set-upstream" | "--dry-run" | "--porcelain" | "--verbose" | "--quiet"
-                | "--progress" | "--no-progress" | "--no-verify" | "--verify" | "--atomic"
-                | "--no-atomic" | "--thin" | "--no-thin" | "--ipv4" | "--ipv6" | "--signed"
-                | "--no-signed" | "--recurse-submodules" | "--no-recurse-submodules"
+                "--set-upstream"
+                | "--dry-run"
+                | "--porcelain"
+                | "--verbose"
+                | "--quiet"
+                | "--progress"
+                | "--no-progress"
+                | "--no-verify"
+                | "--verify"
+                | "--atomic"
+                | "--no-atomic"
+                | "--thin"
+                | "--no-thin"
+                | "--ipv4"
+                | "--ipv6"
+                | "--signed"
+                | "--no-signed"
+                | "--recurse-submodules"
+                | "--no-recurse-submodules"
                 | "--no-follow-tags" => {}
                 short if !short.starts_with("--") => {
                     for c in short[1..].chars() {
@@ -591,7 +801,9 @@ impl PushArgs {
                             'd' => out.delete = true,
                             'u' | 'n' | 'v' | 'q' | '4' | '6' => {}
                             'o' => i += 1,
-                            other => return Err(format!("writ does not model `git push -{other}`")),
+                            other => {
+                                return Err(format!("writ does not model `git push -{other}`"));
+                            }
                         }
                     }
                 }
@@ -607,7 +819,11 @@ impl PushArgs {
     }
 
     fn updates(&self, ctx: &PushCtx<'_>, current: Option<&str>) -> Result<Vec<RefUpdate>, String> {
-        let update = |target, force, delete| RefUpdate { target, force, delete };
+        let update = |target, force, delete| RefUpdate {
+            target,
+            force,
+            delete,
+        };
         if self.mirror {
             return Ok(vec![update(Target::Mirror, true, true)]);
         }
@@ -618,7 +834,7 @@ impl PushArgs {
         if self.tags {
             out.push(update(Target::Tags, self.force, false));
         }
-        if self.refspecs.is_empty() && !self.all && !(self.tags && self.remote.is_some() && false) {
+        if self.refspecs.is_empty() && !self.all {
             out.extend(self.default_updates(ctx, current)?);
             return Ok(out);
         }
@@ -634,18 +850,35 @@ impl PushArgs {
         Ok(out)
     }
 
-    fn default_updates(&self, ctx: &PushCtx<'_>, current: Option<&str>) -> Result<Vec<RefUpdate>, String> {
-        if ctx.repo.config.contains_key(&format!("remote.{}.push", ctx.remote)) {
+    fn default_updates(
+        &self,
+        ctx: &PushCtx<'_>,
+        current: Option<&str>,
+    ) -> Result<Vec<RefUpdate>, String> {
+        if ctx
+            .repo
+            .config
+            .contains_key(&format!("remote.{}.push", ctx.remote))
+        {
             return Err("the remote has configured push refspecs writ does not model".into());
         }
-        let mode = ctx.repo.get("push.default").unwrap_or("simple").to_ascii_lowercase();
+        let mode = ctx
+            .repo
+            .get("push.default")
+            .unwrap_or("simple")
+            .to_ascii_lowercase();
         if mode == "nothing" {
             return Ok(Vec::new());
         }
         if mode == "matching" {
-            return Ok(vec![RefUpdate { target: Target::All, force: self.force, delete: false }]);
+            return Ok(vec![RefUpdate {
+                target: Target::All,
+                force: self.force,
+                delete: false,
+            }]);
         }
-        let cur = current.ok_or("the branch being pushed cannot be known (detached or switched)")?;
+        let cur =
+            current.ok_or("the branch being pushed cannot be known (detached or switched)")?;
         let upstream = ctx
             .repo
             .get(&format!("branch.{cur}.merge"))
@@ -655,16 +888,29 @@ impl PushArgs {
             "current" => cur.to_string(),
             _ => upstream.unwrap_or_else(|| cur.to_string()),
         };
-        Ok(vec![RefUpdate { target: Target::Branch(dest), force: self.force, delete: self.delete }])
+        Ok(vec![RefUpdate {
+            target: Target::Branch(dest),
+            force: self.force,
+            delete: self.delete,
+        }])
     }
 
-    fn refspec(&self, ctx: &PushCtx<'_>, spec: &str, current: Option<&str>) -> Result<RefUpdate, String> {
+    fn refspec(
+        &self,
+        ctx: &PushCtx<'_>,
+        spec: &str,
+        current: Option<&str>,
+    ) -> Result<RefUpdate, String> {
         let (force, spec) = match spec.strip_prefix('+') {
             Some(rest) => (true, rest),
             None => (self.force, spec),
         };
         if self.delete {
-            return Ok(RefUpdate { target: dest_ref(ctx, spec, spec), force, delete: true });
+            return Ok(RefUpdate {
+                target: dest_ref(ctx, spec, spec),
+                force,
+                delete: true,
+            });
         }
         let (src, dst) = match spec.split_once(':') {
             Some((s, d)) => (s, Some(d)),
@@ -672,17 +918,27 @@ impl PushArgs {
         };
         if src.is_empty() {
             let dst = dst.filter(|d| !d.is_empty()).ok_or("an empty refspec")?;
-            return Ok(RefUpdate { target: dest_ref(ctx, dst, dst), force, delete: true });
+            return Ok(RefUpdate {
+                target: dest_ref(ctx, dst, dst),
+                force,
+                delete: true,
+            });
         }
         let src_name = match src {
-            "HEAD" | "@" => current.ok_or("HEAD is not on a branch writ can name")?.to_string(),
+            "HEAD" | "@" => current
+                .ok_or("HEAD is not on a branch writ can name")?
+                .to_string(),
             s => s.strip_prefix("refs/heads/").unwrap_or(s).to_string(),
         };
         let target = match dst {
             Some(d) if !d.is_empty() => dest_ref(ctx, d, &src_name),
             _ => dest_ref(ctx, &src_name, &src_name),
         };
-        Ok(RefUpdate { target, force, delete: false })
+        Ok(RefUpdate {
+            target,
+            force,
+            delete: false,
+        })
     }
 }
 
@@ -714,7 +970,10 @@ mod tests {
     #[test]
     fn config_sections_and_subsections() {
         let mut c = BTreeMap::new();
-        parse_config("[branch \"feature/x\"]\n\tremote = origin\n\tmerge = refs/heads/feature/x\n[push]\n\tdefault = current\n", &mut c);
+        parse_config(
+            "[branch \"feature/x\"]\n\tremote = origin\n\tmerge = refs/heads/feature/x\n[push]\n\tdefault = current\n",
+            &mut c,
+        );
         assert_eq!(c["branch.feature/x.merge"], vec!["refs/heads/feature/x"]);
         assert_eq!(c["push.default"], vec!["current"]);
     }

@@ -61,15 +61,24 @@ pub fn classify_tool_call(ctx: &Context, call: &ToolCall<'_>) -> Vec<Operation> 
     match call.tool_name {
         "Bash" | "PowerShell" => match text("command") {
             Some(cmd) if call.tool_name == "Bash" => crate::classify_shell(ctx, cmd),
-            Some(_) => vec![Operation::unknown("PowerShell", "writ does not model PowerShell yet")],
+            Some(_) => vec![Operation::unknown(
+                "PowerShell",
+                "writ does not model PowerShell yet",
+            )],
             None => missing("command"),
         },
-        "Read" => path_op(ctx, text("file_path"), Access::Read).unwrap_or_else(|| missing("file_path")),
+        "Read" => {
+            path_op(ctx, text("file_path"), Access::Read).unwrap_or_else(|| missing("file_path"))
+        }
         "Write" | "Edit" | "MultiEdit" => {
             path_op(ctx, text("file_path"), Access::Write).unwrap_or_else(|| missing("file_path"))
         }
-        "NotebookEdit" => path_op(ctx, text("notebook_path").or(text("file_path")), Access::Write)
-            .unwrap_or_else(|| missing("notebook_path")),
+        "NotebookEdit" => path_op(
+            ctx,
+            text("notebook_path").or(text("file_path")),
+            Access::Write,
+        )
+        .unwrap_or_else(|| missing("notebook_path")),
         "Glob" | "Grep" | "LS" => {
             let dir = text("path").unwrap_or(".");
             path_op(ctx, Some(dir), Access::List).unwrap_or_else(|| missing("path"))
@@ -89,7 +98,10 @@ pub fn classify_tool_call(ctx: &Context, call: &ToolCall<'_>) -> Vec<Operation> 
             Resource::new(ResourceKind::Agent, name),
             Tier::Read,
         )],
-        name => vec![Operation::unknown(name, format!("writ does not know the tool `{name}`"))],
+        name => vec![Operation::unknown(
+            name,
+            format!("writ does not know the tool `{name}`"),
+        )],
     }
 }
 
@@ -112,6 +124,8 @@ fn mcp(name: &str) -> Vec<Operation> {
     let (server, tool) = rest.split_once("__").unwrap_or((rest, ""));
     let mut resource = Resource::new(ResourceKind::McpTool, format!("{server}/{tool}"));
     resource.host = Some(server.to_string());
-    vec![Operation::new("mcp.call", resource, Tier::Unknown)
-        .with_note("no rule names this MCP tool")]
+    vec![
+        Operation::new("mcp.call", resource, Tier::Unknown)
+            .with_note("no rule names this MCP tool"),
+    ]
 }

@@ -102,7 +102,8 @@ impl Context {
             home: home.into(),
             writ_home: PathBuf::from(home).join(".local/share/writ"),
             workspace: vec![cwd.into()],
-            protected_branches: Globs::new(&["main".into(), "master".into()]).unwrap_or_else(|_| Globs::empty()),
+            protected_branches: Globs::new(&["main".into(), "master".into()])
+                .unwrap_or_else(|_| Globs::empty()),
             task_branches: Globs::empty(),
         }
     }

@@ -35,26 +35,92 @@ fn request(sh: &mut Shell<'_>, url: &Word, sends: bool) {
 /// A data argument: `@file` and `<file` read a file.
 fn data_file(sh: &mut Shell<'_>, state: &State, value: &Word) {
     let Some(text) = value.literal() else { return };
-    let name = text.split_once("=@").map(|(_, f)| f).or_else(|| text.split_once("=<").map(|(_, f)| f));
-    let name = name.or_else(|| text.strip_prefix('@')).or_else(|| text.strip_prefix('<'));
-    if let Some(f) = name.map(|f| f.split(';').next().unwrap_or(f)) {
-        if f != "-" {
+    let name = text
+        .split_once("=@")
+        .map(|(_, f)| f)
+        .or_else(|| text.split_once("=<").map(|(_, f)| f));
+    let name = name
+        .or_else(|| text.strip_prefix('@'))
+        .or_else(|| text.strip_prefix('<'));
+    if let Some(f) = name.map(|f| f.split(';').next().unwrap_or(f))
+        && f != "-" {
             file(sh, state, &Word::Literal(f.to_string()), Access::Read);
         }
-    }
 }
 
 const CURL_VALUED: &[&str] = &[
-    "-d", "--data", "--data-ascii", "--data-binary", "--data-raw", "--data-urlencode", "-F",
-    "--form", "--form-string", "--json", "-T", "--upload-file", "-X", "--request", "-o",
-    "--output", "-K", "--config", "-u", "--user", "-H", "--header", "-b", "--cookie", "-c",
-    "--cookie-jar", "--netrc-file", "-x", "--proxy", "--resolve", "--connect-to", "-e",
-    "--referer", "-A", "--user-agent", "-w", "--write-out", "--trace", "--trace-ascii",
-    "--stderr", "-D", "--dump-header", "--unix-socket", "--abstract-unix-socket", "-m",
-    "--max-time", "--connect-timeout", "--retry", "--output-dir", "-r", "--range", "-E",
-    "--cert", "--key", "--cacert", "--capath", "--url", "-U", "--proxy-user", "--oauth2-bearer",
-    "-Y", "-y", "-z", "--time-cond", "--limit-rate", "--max-filesize", "--interface",
-    "-C", "--continue-at", "--variable", "--expand-data", "--expand-url",
+    "-d",
+    "--data",
+    "--data-ascii",
+    "--data-binary",
+    "--data-raw",
+    "--data-urlencode",
+    "-F",
+    "--form",
+    "--form-string",
+    "--json",
+    "-T",
+    "--upload-file",
+    "-X",
+    "--request",
+    "-o",
+    "--output",
+    "-K",
+    "--config",
+    "-u",
+    "--user",
+    "-H",
+    "--header",
+    "-b",
+    "--cookie",
+    "-c",
+    "--cookie-jar",
+    "--netrc-file",
+    "-x",
+    "--proxy",
+    "--resolve",
+    "--connect-to",
+    "-e",
+    "--referer",
+    "-A",
+    "--user-agent",
+    "-w",
+    "--write-out",
+    "--trace",
+    "--trace-ascii",
+    "--stderr",
+    "-D",
+    "--dump-header",
+    "--unix-socket",
+    "--abstract-unix-socket",
+    "-m",
+    "--max-time",
+    "--connect-timeout",
+    "--retry",
+    "--output-dir",
+    "-r",
+    "--range",
+    "-E",
+    "--cert",
+    "--key",
+    "--cacert",
+    "--capath",
+    "--url",
+    "-U",
+    "--proxy-user",
+    "--oauth2-bearer",
+    "-Y",
+    "-y",
+    "-z",
+    "--time-cond",
+    "--limit-rate",
+    "--max-filesize",
+    "--interface",
+    "-C",
+    "--continue-at",
+    "--variable",
+    "--expand-data",
+    "--expand-url",
 ];
 
 /// `curl`.
@@ -89,7 +155,10 @@ pub fn curl(sh: &mut Shell<'_>, args: &[Word], state: &State) {
         }
         if !CURL_VALUED.contains(&opt) {
             if opt == "-O" || opt == "--remote-name" || opt == "--remote-name-all" || opt == "-J" {
-                let dest = Word::Dynamic { text: "<remote name>".into(), glob: false };
+                let dest = Word::Dynamic {
+                    text: "<remote name>".into(),
+                    glob: false,
+                };
                 file(sh, state, &dest, Access::Write);
             }
             continue;
@@ -98,7 +167,9 @@ pub fn curl(sh: &mut Shell<'_>, args: &[Word], state: &State) {
             Some(v) => v,
             None => {
                 i += 1;
-                args.get(i - 1).cloned().unwrap_or(Word::Literal(String::new()))
+                args.get(i - 1)
+                    .cloned()
+                    .unwrap_or(Word::Literal(String::new()))
             }
         };
         match opt {
@@ -113,20 +184,22 @@ pub fn curl(sh: &mut Shell<'_>, args: &[Word], state: &State) {
                 file(sh, state, &value, Access::Read);
             }
             "-X" | "--request" => {
-                sends |= value.literal().is_none_or(|m| !matches!(m.to_ascii_uppercase().as_str(), "GET" | "HEAD" | "OPTIONS"));
+                sends |= value.literal().is_none_or(|m| {
+                    !matches!(m.to_ascii_uppercase().as_str(), "GET" | "HEAD" | "OPTIONS")
+                });
             }
-            "-o" | "--output" | "-c" | "--cookie-jar" | "--trace" | "--trace-ascii" | "--stderr"
-            | "-D" | "--dump-header" => file(sh, state, &value, Access::Write),
-            "--netrc-file" | "-b" | "--cookie" | "--key" | "-E" | "--cert" => {
-                if value.literal().is_some_and(|v| !v.contains('=')) {
+            "-o" | "--output" | "-c" | "--cookie-jar" | "--trace" | "--trace-ascii"
+            | "--stderr" | "-D" | "--dump-header" => file(sh, state, &value, Access::Write),
+            "--netrc-file" | "-b" | "--cookie" | "--key" | "-E" | "--cert"
+                if value.literal().is_some_and(|v| !v.contains('=')) => {
                     file(sh, state, &value, Access::Read);
                 }
-            }
             "-H" | "--header" | "-w" | "--write-out" => data_file(sh, state, &value),
             "-K" | "--config" => sh.unknown("curl -K", "reads options from a file"),
-            "--unix-socket" | "--abstract-unix-socket" => {
-                sh.unknown("curl --unix-socket", "talks to a local socket such as a daemon's")
-            }
+            "--unix-socket" | "--abstract-unix-socket" => sh.unknown(
+                "curl --unix-socket",
+                "talks to a local socket such as a daemon's",
+            ),
             "--url" => urls.push(value),
             "--output-dir" => file(sh, state, &value, Access::Write),
             _ => {}
@@ -160,7 +233,37 @@ pub fn wget(sh: &mut Shell<'_>, args: &[Word], state: &State) {
             Some((o, v)) => (o, Some(Word::Literal(v.to_string()))),
             None => (text, None),
         };
-        let valued = ["-O", "--output-document", "-o", "--output-file", "-a", "--append-output", "-i", "--input-file", "-P", "--directory-prefix", "--post-data", "--post-file", "--body-data", "--body-file", "--method", "-e", "--execute", "--header", "-U", "--user-agent", "--user", "--password", "-t", "--tries", "-T", "--timeout", "--config", "--load-cookies", "--save-cookies"];
+        let valued = [
+            "-O",
+            "--output-document",
+            "-o",
+            "--output-file",
+            "-a",
+            "--append-output",
+            "-i",
+            "--input-file",
+            "-P",
+            "--directory-prefix",
+            "--post-data",
+            "--post-file",
+            "--body-data",
+            "--body-file",
+            "--method",
+            "-e",
+            "--execute",
+            "--header",
+            "-U",
+            "--user-agent",
+            "--user",
+            "--password",
+            "-t",
+            "--tries",
+            "-T",
+            "--timeout",
+            "--config",
+            "--load-cookies",
+            "--save-cookies",
+        ];
         if !valued.contains(&opt) {
             continue;
         }
@@ -185,13 +288,20 @@ pub fn wget(sh: &mut Shell<'_>, args: &[Word], state: &State) {
                 sends = true;
                 file(sh, state, &value, Access::Read);
             }
-            "--method" => sends |= value.literal().is_none_or(|m| !m.eq_ignore_ascii_case("GET")),
+            "--method" => {
+                sends |= value
+                    .literal()
+                    .is_none_or(|m| !m.eq_ignore_ascii_case("GET"))
+            }
             "-e" | "--execute" | "--config" => sh.unknown("wget", "runs wgetrc commands"),
             _ => {}
         }
     }
     if !output {
-        let dest = Word::Dynamic { text: "<remote name>".into(), glob: false };
+        let dest = Word::Dynamic {
+            text: "<remote name>".into(),
+            glob: false,
+        };
         match &state.cwd {
             Some(_) => file(sh, state, &Word::Literal(".".into()), Access::Write),
             None => file(sh, state, &dest, Access::Write),
@@ -211,7 +321,10 @@ mod tests {
 
     #[test]
     fn hosts_are_named_without_user_or_port() {
-        assert_eq!(host_of("https://u:p@Example.com:8443/x").as_deref(), Some("example.com"));
+        assert_eq!(
+            host_of("https://u:p@Example.com:8443/x").as_deref(),
+            Some("example.com")
+        );
         assert_eq!(host_of("http://[::1]:80/").as_deref(), Some("::1"));
         assert_eq!(host_of("example.com/path").as_deref(), Some("example.com"));
     }

@@ -187,7 +187,14 @@ pub fn is_secret(ctx: &Context, path: &Path) -> bool {
 
 /// Folders whose contents steer an agent, an editor or git.
 const CONTROL_DIRS: &[&str] = &[
-    ".claude", ".cursor", ".codex", ".gemini", ".git", ".husky", ".vscode", ".devcontainer",
+    ".claude",
+    ".cursor",
+    ".codex",
+    ".gemini",
+    ".git",
+    ".husky",
+    ".vscode",
+    ".devcontainer",
 ];
 
 /// Files that steer a shell, git, a package manager or an agent.
@@ -277,7 +284,11 @@ mod tests {
 
     #[test]
     fn dot_dot_is_folded_before_judging() {
-        let f = facts(&ctx(), Path::new("/home/u/project"), Path::new("../.ssh/id_rsa"));
+        let f = facts(
+            &ctx(),
+            Path::new("/home/u/project"),
+            Path::new("../.ssh/id_rsa"),
+        );
         assert_eq!(f.real, PathBuf::from("/home/u/.ssh/id_rsa"));
         assert!(f.secret);
         assert!(!f.in_workspace);
@@ -305,10 +316,19 @@ mod tests {
     #[test]
     fn control_files_are_found_anywhere() {
         let c = ctx();
-        assert!(is_control(&c, Path::new("/home/u/project/.claude/settings.json")));
-        assert!(is_control(&c, Path::new("/home/u/project/.git/hooks/pre-commit")));
+        assert!(is_control(
+            &c,
+            Path::new("/home/u/project/.claude/settings.json")
+        ));
+        assert!(is_control(
+            &c,
+            Path::new("/home/u/project/.git/hooks/pre-commit")
+        ));
         assert!(is_control(&c, Path::new("/home/u/.bashrc")));
-        assert!(!is_control(&c, Path::new("/home/u/project/.claude/worktrees/a/x.rs")));
+        assert!(!is_control(
+            &c,
+            Path::new("/home/u/project/.claude/worktrees/a/x.rs")
+        ));
         assert!(!is_control(&c, Path::new("/home/u/project/src/main.rs")));
     }
 }

@@ -47,7 +47,10 @@ pub fn effects(script: &str) -> Result<Vec<Effect>, String> {
                 i = delimited(&chars, i, delim)?;
             }
             'q' | 'Q' | 'l' | 'L' => {
-                while chars.get(i).is_some_and(|c| c.is_ascii_digit() || *c == ' ') {
+                while chars
+                    .get(i)
+                    .is_some_and(|c| c.is_ascii_digit() || *c == ' ')
+                {
                     i += 1;
                 }
             }
@@ -174,8 +177,14 @@ mod tests {
             effects("1w .git/hooks/pre-commit").unwrap(),
             vec![Effect::Write(".git/hooks/pre-commit".into())]
         );
-        assert_eq!(effects("s/a/b/w out.txt").unwrap(), vec![Effect::Write("out.txt".into())]);
-        assert_eq!(effects("/x/r secret").unwrap(), vec![Effect::Read("secret".into())]);
+        assert_eq!(
+            effects("s/a/b/w out.txt").unwrap(),
+            vec![Effect::Write("out.txt".into())]
+        );
+        assert_eq!(
+            effects("/x/r secret").unwrap(),
+            vec![Effect::Read("secret".into())]
+        );
         assert_eq!(effects("s/x/id/e").unwrap(), vec![Effect::Exec]);
         assert_eq!(effects("1e id").unwrap(), vec![Effect::Exec]);
     }

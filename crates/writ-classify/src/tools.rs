@@ -43,11 +43,40 @@ pub fn run(sh: &mut Shell<'_>, cmd: &SimpleCmd, state: &mut State) {
 /// Environment variables that change which program runs or how.
 fn steers_programs(name: &str) -> bool {
     const NAMES: &[&str] = &[
-        "PATH", "BASH_ENV", "ENV", "PROMPT_COMMAND", "IFS", "SHELLOPTS", "BASHOPTS", "PS4",
-        "PAGER", "EDITOR", "VISUAL", "NODE_OPTIONS", "PYTHONSTARTUP", "PYTHONPATH", "PERL5OPT",
-        "PERL5LIB", "RUBYOPT", "RUBYLIB", "CDPATH", "HOME", "SHELL", "MANPAGER", "LESSOPEN",
-        "LESSCLOSE", "SSH_ASKPASS", "SUDO_ASKPASS", "CARGO_HOME", "RUSTC_WRAPPER", "RUSTC",
-        "CC", "CXX", "LD", "MAKEFLAGS", "npm_config_script_shell",
+        "PATH",
+        "BASH_ENV",
+        "ENV",
+        "PROMPT_COMMAND",
+        "IFS",
+        "SHELLOPTS",
+        "BASHOPTS",
+        "PS4",
+        "PAGER",
+        "EDITOR",
+        "VISUAL",
+        "NODE_OPTIONS",
+        "PYTHONSTARTUP",
+        "PYTHONPATH",
+        "PERL5OPT",
+        "PERL5LIB",
+        "RUBYOPT",
+        "RUBYLIB",
+        "CDPATH",
+        "HOME",
+        "SHELL",
+        "MANPAGER",
+        "LESSOPEN",
+        "LESSCLOSE",
+        "SSH_ASKPASS",
+        "SUDO_ASKPASS",
+        "CARGO_HOME",
+        "RUSTC_WRAPPER",
+        "RUSTC",
+        "CC",
+        "CXX",
+        "LD",
+        "MAKEFLAGS",
+        "npm_config_script_shell",
     ];
     NAMES.contains(&name)
         || name.starts_with("LD_")
@@ -58,13 +87,7 @@ fn steers_programs(name: &str) -> bool {
 }
 
 /// Directories whose programs are the tools they are named after.
-const SYSTEM_BIN: &[&str] = &[
-    "/usr/bin",
-    "/bin",
-    "/usr/local/bin",
-    "/usr/sbin",
-    "/sbin",
-];
+const SYSTEM_BIN: &[&str] = &["/usr/bin", "/bin", "/usr/local/bin", "/usr/sbin", "/sbin"];
 
 /// Decides `argv` as a command.
 pub fn exec(sh: &mut Shell<'_>, argv: &[Word], cmd: &SimpleCmd, state: &mut State) {
@@ -127,8 +150,8 @@ pub fn exec(sh: &mut Shell<'_>, argv: &[Word], cmd: &SimpleCmd, state: &mut Stat
         "gh" => crate::forge::gh(sh, args, state),
         "kubectl" | "oc" => crate::forge::kubectl(sh, name, args),
         "aws" | "gcloud" | "az" => crate::forge::cloud(sh, name, args),
-        "python" | "python3" | "python2" | "node" | "nodejs" | "deno" | "bun" | "ruby"
-        | "perl" | "php" | "lua" | "Rscript" | "pwsh" | "powershell" | "osascript" => {
+        "python" | "python3" | "python2" | "node" | "nodejs" | "deno" | "bun" | "ruby" | "perl"
+        | "php" | "lua" | "Rscript" | "pwsh" | "powershell" | "osascript" => {
             interpreter(sh, name, args, cmd, state)
         }
         "ssh" | "scp" | "sftp" | "rsync" | "nc" | "ncat" | "netcat" | "socat" | "telnet"
@@ -210,7 +233,10 @@ fn file_path(sh: &mut Shell<'_>, state: &State, text: &str, access: Access) {
         (Some(cwd), _) => cwd.clone(),
         (None, true) => PathBuf::from("/"),
         (None, false) => {
-            return sh.unknown(text, "a relative path after a change of folder writ cannot follow");
+            return sh.unknown(
+                text,
+                "a relative path after a change of folder writ cannot follow",
+            );
         }
     };
     let facts = paths::facts(sh.ctx, &cwd, path);
@@ -230,7 +256,8 @@ pub fn file_op(facts: &paths::PathFacts, access: Access) -> Operation {
         Access::Delete | Access::DeleteUnder => ("file.delete", Tier::Destructive),
     };
     let mut op = Operation::new(action, resource, tier);
-    op.control = facts.control && matches!(access, Access::Write | Access::Delete | Access::DeleteUnder);
+    op.control =
+        facts.control && matches!(access, Access::Write | Access::Delete | Access::DeleteUnder);
     op.critical = match access {
         Access::Delete => facts.critical,
         Access::DeleteUnder => facts.critical && !facts.in_workspace,
@@ -250,12 +277,21 @@ fn glob_path(sh: &mut Shell<'_>, state: &State, pattern: &str, access: Access) {
         None => (".", pattern),
     };
     if dir.contains(['*', '?', '[']) {
-        return sh.unknown(pattern, "a pattern over folders, which writ does not expand");
+        return sh.unknown(
+            pattern,
+            "a pattern over folders, which writ does not expand",
+        );
     }
     let dir = unescape_pattern(dir);
-    let Some(cwd) = state.cwd.clone().or_else(|| Path::new(&dir).is_absolute().then(|| "/".into()))
+    let Some(cwd) = state
+        .cwd
+        .clone()
+        .or_else(|| Path::new(&dir).is_absolute().then(|| "/".into()))
     else {
-        return sh.unknown(pattern, "a relative path after a change of folder writ cannot follow");
+        return sh.unknown(
+            pattern,
+            "a relative path after a change of folder writ cannot follow",
+        );
     };
     let facts = paths::facts(sh.ctx, &cwd, Path::new(&dir));
     match access {
@@ -302,8 +338,18 @@ fn pattern_may_name_secret(sh: &Shell<'_>, dir: &Path, pattern: &str) -> bool {
     // Bash's `*` does not match a leading dot unless the pattern has one.
     let dot_ok = pattern.starts_with('.');
     const SAMPLES: &[&str] = &[
-        ".env", ".env.local", "id_rsa", "id_ed25519", "key.pem", "server.key", "credentials",
-        ".netrc", ".git-credentials", ".npmrc", ".pypirc", "secrets.json",
+        ".env",
+        ".env.local",
+        "id_rsa",
+        "id_ed25519",
+        "key.pem",
+        "server.key",
+        "credentials",
+        ".netrc",
+        ".git-credentials",
+        ".npmrc",
+        ".pypirc",
+        "secrets.json",
     ];
     let listed = std::fs::read_dir(dir)
         .map(|entries| {
@@ -333,7 +379,14 @@ pub fn redirect_read(sh: &mut Shell<'_>, word: &Word, state: &State) {
 }
 
 fn secret_program(sh: &mut Shell<'_>, name: &str, note: &str) {
-    sh.push(Operation::new("secret.reveal", Resource::new(ResourceKind::Program, name), Tier::Secret).with_note(note));
+    sh.push(
+        Operation::new(
+            "secret.reveal",
+            Resource::new(ResourceKind::Program, name),
+            Tier::Secret,
+        )
+        .with_note(note),
+    );
 }
 
 fn program_op(name: &str, action: &str, tier: Tier) -> Operation {
@@ -346,10 +399,10 @@ fn program_op(name: &str, action: &str, tier: Tier) -> Operation {
 
 /// Splits arguments into options and operands with a simple grammar:
 /// `takes_value` says which options consume a value.
-fn split_options<'w>(
-    args: &'w [Word],
+fn split_options(
+    args: &[Word],
     takes_value: impl Fn(&str) -> bool,
-) -> (Vec<(String, Option<&'w Word>)>, Vec<&'w Word>) {
+) -> (Vec<(String, Option<&Word>)>, Vec<&Word>) {
     let mut options = Vec::new();
     let mut operands = Vec::new();
     let mut i = 0;
@@ -357,7 +410,9 @@ fn split_options<'w>(
     while i < args.len() {
         let word = &args[i];
         i += 1;
-        let Some(text) = word.literal().filter(|t| !only_operands && t.starts_with('-') && t.len() > 1)
+        let Some(text) = word
+            .literal()
+            .filter(|t| !only_operands && t.starts_with('-') && t.len() > 1)
         else {
             operands.push(word);
             continue;
@@ -412,10 +467,15 @@ fn table_tool(sh: &mut Shell<'_>, name: &str, spec: &ToolSpec, args: &[Word], st
     let mut pattern_given = false;
     for (option, value) in &options {
         let (opt, inline) = option_parts(option, spec);
-        let value = inline.map(|v| Word::Literal(v.to_string())).or_else(|| (*value).cloned());
+        let value = inline
+            .map(|v| Word::Literal(v.to_string()))
+            .or_else(|| (*value).cloned());
         let listed = |list: &Vec<String>| list.iter().any(|o| o == opt);
         if listed(&spec.unknown_options) {
-            sh.unknown(name, format!("`{name} {opt}` has effects writ does not model"));
+            sh.unknown(
+                name,
+                format!("`{name} {opt}` has effects writ does not model"),
+            );
         } else if listed(&spec.exec_options) {
             sh.unknown(name, format!("`{name} {opt}` runs another program"));
         } else if listed(&spec.write_options) {
@@ -463,8 +523,13 @@ fn table_tool(sh: &mut Shell<'_>, name: &str, spec: &ToolSpec, args: &[Word], st
     }
 }
 
-fn subcommand<'w>(spec: &ToolSpec, operands: &mut std::vec::IntoIter<&'w Word>) -> Option<Tier> {
-    let words: Vec<&str> = operands.as_slice().iter().take(3).map_while(|w| w.literal()).collect();
+fn subcommand(spec: &ToolSpec, operands: &mut std::vec::IntoIter<&Word>) -> Option<Tier> {
+    let words: Vec<&str> = operands
+        .as_slice()
+        .iter()
+        .take(3)
+        .map_while(|w| w.literal())
+        .collect();
     for n in (1..=words.len()).rev() {
         let key = words[..n].join(" ");
         if let Some(tier) = spec.subcommands.get(&key) {
@@ -531,7 +596,10 @@ fn elevate(sh: &mut Shell<'_>, name: &str, args: &[Word], cmd: &SimpleCmd, state
     sh.push(
         program_op(name, "elevate", Tier::Destructive).with_note("runs a command as another user"),
     );
-    let valued = ["-u", "-g", "-C", "-D", "-p", "-h", "-r", "-t", "-U", "-T", "--user", "--group", "--chdir", "--prompt", "--host"];
+    let valued = [
+        "-u", "-g", "-C", "-D", "-p", "-h", "-r", "-t", "-U", "-T", "--user", "--group", "--chdir",
+        "--prompt", "--host",
+    ];
     let mut i = 0;
     while let Some(text) = args.get(i).and_then(Word::literal) {
         if text == "--" {
@@ -655,7 +723,22 @@ fn watch(sh: &mut Shell<'_>, args: &[Word], cmd: &SimpleCmd, state: &mut State) 
 }
 
 fn xargs(sh: &mut Shell<'_>, args: &[Word], cmd: &SimpleCmd, state: &mut State) {
-    let valued = ["-d", "-E", "-I", "-L", "-l", "-n", "-P", "-s", "--delimiter", "--max-args", "--max-procs", "--max-lines", "--max-chars", "--process-slot-var"];
+    let valued = [
+        "-d",
+        "-E",
+        "-I",
+        "-L",
+        "-l",
+        "-n",
+        "-P",
+        "-s",
+        "--delimiter",
+        "--max-args",
+        "--max-procs",
+        "--max-lines",
+        "--max-chars",
+        "--process-slot-var",
+    ];
     let mut i = 0;
     let mut replace: Option<String> = None;
     while let Some(text) = args.get(i).and_then(Word::literal) {
@@ -725,10 +808,7 @@ fn runner(sh: &mut Shell<'_>, name: &str, args: &[Word], cmd: &SimpleCmd, state:
     if i >= args.len() {
         return sh.unknown(name, format!("`{name}` without a command"));
     }
-    sh.push(
-        program_op(name, "fetch", Tier::Write)
-            .with_note("may download and run a package"),
-    );
+    sh.push(program_op(name, "fetch", Tier::Write).with_note("may download and run a package"));
     exec(sh, &args[i..], cmd, state);
 }
 
@@ -827,7 +907,20 @@ fn rm(sh: &mut Shell<'_>, args: &[Word], state: &State) {
 }
 
 fn copy(sh: &mut Shell<'_>, name: &str, args: &[Word], state: &State, moves: bool) {
-    let valued = |o: &str| matches!(o, "-t" | "--target-directory" | "-S" | "--suffix" | "-m" | "--mode" | "-o" | "--owner" | "-g" | "--group");
+    let valued = |o: &str| {
+        matches!(
+            o,
+            "-t" | "--target-directory"
+                | "-S"
+                | "--suffix"
+                | "-m"
+                | "--mode"
+                | "-o"
+                | "--owner"
+                | "-g"
+                | "--group"
+        )
+    };
     let (options, operands) = split_options(args, valued);
     sh.push(program_op(name, "run", Tier::Write));
     let target = options
@@ -836,9 +929,10 @@ fn copy(sh: &mut Shell<'_>, name: &str, args: &[Word], state: &State, moves: boo
         .and_then(|(_, v)| *v)
         .cloned()
         .or_else(|| {
-            options
-                .iter()
-                .find_map(|(o, _)| o.strip_prefix("--target-directory=").map(|v| Word::Literal(v.into())))
+            options.iter().find_map(|(o, _)| {
+                o.strip_prefix("--target-directory=")
+                    .map(|v| Word::Literal(v.into()))
+            })
         });
     let (sources, dest): (Vec<&Word>, Option<Word>) = match target {
         Some(t) => (operands, Some(t)),
@@ -848,7 +942,12 @@ fn copy(sh: &mut Shell<'_>, name: &str, args: &[Word], state: &State, moves: boo
         },
     };
     for src in sources {
-        file(sh, state, src, if moves { Access::Delete } else { Access::Read });
+        file(
+            sh,
+            state,
+            src,
+            if moves { Access::Delete } else { Access::Read },
+        );
         if moves {
             file(sh, state, src, Access::Read);
         }
@@ -923,7 +1022,10 @@ fn find(sh: &mut Shell<'_>, args: &[Word], cmd: &SimpleCmd, state: &mut State) {
                     .iter()
                     .map(|w| {
                         if w.literal().is_some_and(|t| t.contains("{}")) {
-                            Word::Dynamic { text: "{}".into(), glob: false }
+                            Word::Dynamic {
+                                text: "{}".into(),
+                                glob: false,
+                            }
                         } else {
                             w.clone()
                         }
@@ -949,10 +1051,10 @@ fn find(sh: &mut Shell<'_>, args: &[Word], cmd: &SimpleCmd, state: &mut State) {
             }
             "-name" | "-iname" | "-path" | "-ipath" | "-regex" | "-iregex" | "-type" | "-xtype"
             | "-maxdepth" | "-mindepth" | "-mtime" | "-atime" | "-ctime" | "-mmin" | "-amin"
-            | "-cmin" | "-newer" | "-anewer" | "-cnewer" | "-size" | "-user" | "-group" | "-perm"
-            | "-printf" | "-wholename" | "-iwholename" | "-links" | "-inum" | "-samefile"
-            | "-lname" | "-ilname" | "-used" | "-uid" | "-gid" | "-fstype" | "-context"
-            | "-regextype" | "-files0-from" => i += 1,
+            | "-cmin" | "-newer" | "-anewer" | "-cnewer" | "-size" | "-user" | "-group"
+            | "-perm" | "-printf" | "-wholename" | "-iwholename" | "-links" | "-inum"
+            | "-samefile" | "-lname" | "-ilname" | "-used" | "-uid" | "-gid" | "-fstype"
+            | "-context" | "-regextype" | "-files0-from" => i += 1,
             t if t.starts_with("-newer") => i += 1,
             _ => {}
         }
@@ -970,30 +1072,45 @@ fn fd(sh: &mut Shell<'_>, args: &[Word], cmd: &SimpleCmd, state: &mut State) {
             .take_while(|w| w.literal() != Some(";"))
             .cloned()
             .collect();
-        inner.push(Word::Dynamic { text: "{}".into(), glob: false });
+        inner.push(Word::Dynamic {
+            text: "{}".into(),
+            glob: false,
+        });
         exec(sh, &inner, cmd, state);
     }
 }
 
 fn sed(sh: &mut Shell<'_>, args: &[Word], state: &State) {
-    let valued = |o: &str| matches!(o, "-e" | "--expression" | "-f" | "--file" | "-l" | "--line-length");
+    let valued = |o: &str| {
+        matches!(
+            o,
+            "-e" | "--expression" | "-f" | "--file" | "-l" | "--line-length"
+        )
+    };
     let (options, operands) = split_options(args, valued);
     let mut scripts: Vec<Word> = Vec::new();
     let mut in_place = false;
     for (o, v) in &options {
         match o.as_str() {
             "-e" | "--expression" => scripts.extend((*v).cloned()),
-            "-f" | "--file" => sh.unknown("sed -f", "runs a sed script from a file writ does not read"),
+            "-f" | "--file" => {
+                sh.unknown("sed -f", "runs a sed script from a file writ does not read")
+            }
             o if o.starts_with("--expression=") => {
                 scripts.push(Word::Literal(o["--expression=".len()..].to_string()))
             }
             o if o.starts_with("--file=") => {
                 sh.unknown("sed -f", "runs a sed script from a file writ does not read")
             }
-            o if o == "-i" || o.starts_with("--in-place") || (o.starts_with("-i") && !o.starts_with("-in")) => in_place = true,
-            "-s" | "-n" | "-E" | "-r" | "-z" | "-u" | "--quiet" | "--silent" | "--regexp-extended"
-            | "--separate" | "--null-data" | "--unbuffered" | "--posix" | "--debug" | "--sandbox"
-            | "--follow-symlinks" => {}
+            o if o == "-i"
+                || o.starts_with("--in-place")
+                || (o.starts_with("-i") && !o.starts_with("-in")) =>
+            {
+                in_place = true
+            }
+            "-s" | "-n" | "-E" | "-r" | "-z" | "-u" | "--quiet" | "--silent"
+            | "--regexp-extended" | "--separate" | "--null-data" | "--unbuffered" | "--posix"
+            | "--debug" | "--sandbox" | "--follow-symlinks" => {}
             other => sh.unknown("sed", format!("writ does not model `sed {other}`")),
         }
     }
@@ -1001,7 +1118,11 @@ fn sed(sh: &mut Shell<'_>, args: &[Word], state: &State) {
     if scripts.is_empty() {
         scripts.extend(operands.next().cloned());
     }
-    sh.push(program_op("sed", "run", if in_place { Tier::Write } else { Tier::Read }));
+    sh.push(program_op(
+        "sed",
+        "run",
+        if in_place { Tier::Write } else { Tier::Read },
+    ));
     for script in &scripts {
         match script.literal() {
             Some(text) => sed_script(sh, state, text),
@@ -1024,7 +1145,9 @@ fn sed_script(sh: &mut Shell<'_>, state: &State, script: &str) {
             for effect in effects {
                 match effect {
                     crate::sed::Effect::Read(f) => file(sh, state, &Word::Literal(f), Access::Read),
-                    crate::sed::Effect::Write(f) => file(sh, state, &Word::Literal(f), Access::Write),
+                    crate::sed::Effect::Write(f) => {
+                        file(sh, state, &Word::Literal(f), Access::Write)
+                    }
                     crate::sed::Effect::Exec => sh.unknown("sed", "the script runs a command"),
                 }
             }
@@ -1034,7 +1157,21 @@ fn sed_script(sh: &mut Shell<'_>, state: &State, script: &str) {
 }
 
 fn awk(sh: &mut Shell<'_>, name: &str, args: &[Word], state: &State) {
-    let valued = |o: &str| matches!(o, "-F" | "-v" | "-f" | "-i" | "-E" | "-l" | "--field-separator" | "--assign" | "--file" | "--include" | "--load");
+    let valued = |o: &str| {
+        matches!(
+            o,
+            "-F" | "-v"
+                | "-f"
+                | "-i"
+                | "-E"
+                | "-l"
+                | "--field-separator"
+                | "--assign"
+                | "--file"
+                | "--include"
+                | "--load"
+        )
+    };
     let (options, operands) = split_options(args, valued);
     let mut operands = operands.into_iter();
     let mut in_place = false;
@@ -1052,17 +1189,35 @@ fn awk(sh: &mut Shell<'_>, name: &str, args: &[Word], state: &State) {
     if !has_program {
         match operands.next().map(Word::literal) {
             Some(Some(program)) if awk_is_plain(program) => {}
-            Some(Some(_)) => return sh.unknown(name, "the awk program runs commands or writes files"),
+            Some(Some(_)) => {
+                return sh.unknown(name, "the awk program runs commands or writes files");
+            }
             Some(None) => return sh.unknown(name, "an awk program writ cannot see"),
             None => return sh.unknown(name, "awk without a program"),
         }
     }
-    sh.push(program_op(name, "run", if in_place { Tier::Write } else { Tier::Read }));
+    sh.push(program_op(
+        name,
+        "run",
+        if in_place { Tier::Write } else { Tier::Read },
+    ));
     for word in operands {
-        if word.literal().is_some_and(|t| t.contains('=') && !t.contains('/')) {
+        if word
+            .literal()
+            .is_some_and(|t| t.contains('=') && !t.contains('/'))
+        {
             continue; // `var=value` operands assign, they are not files
         }
-        file(sh, state, word, if in_place { Access::Write } else { Access::Read });
+        file(
+            sh,
+            state,
+            word,
+            if in_place {
+                Access::Write
+            } else {
+                Access::Read
+            },
+        );
     }
 }
 
@@ -1072,12 +1227,10 @@ fn awk_is_plain(program: &str) -> bool {
         return false;
     }
     // `print … > file` writes; a `>` elsewhere is a comparison.
-    !program
-        .split([';', '{', '}', '\n'])
-        .any(|stmt| {
-            let s = stmt.trim_start();
-            (s.starts_with("print") || s.starts_with("printf")) && s.contains('>')
-        })
+    !program.split([';', '{', '}', '\n']).any(|stmt| {
+        let s = stmt.trim_start();
+        (s.starts_with("print") || s.starts_with("printf")) && s.contains('>')
+    })
 }
 
 fn curl(sh: &mut Shell<'_>, args: &[Word], state: &State) {
@@ -1089,7 +1242,9 @@ fn wget(sh: &mut Shell<'_>, args: &[Word], state: &State) {
 }
 
 fn interpreter(sh: &mut Shell<'_>, name: &str, args: &[Word], cmd: &SimpleCmd, state: &mut State) {
-    let inline = ["-c", "-e", "-E", "-p", "-r", "--eval", "--print", "-Command", "-command", "eval"];
+    let inline = [
+        "-c", "-e", "-E", "-p", "-r", "--eval", "--print", "-Command", "-command", "eval",
+    ];
     let mut i = 0;
     while let Some(text) = args.get(i).and_then(Word::literal) {
         if inline.contains(&text) || (text.starts_with("-c") && name.starts_with("python")) {
@@ -1112,10 +1267,17 @@ fn interpreter(sh: &mut Shell<'_>, name: &str, args: &[Word], cmd: &SimpleCmd, s
             file(sh, state, script, Access::Read);
             let in_workspace = sh.ops[before..].iter().all(|op| {
                 op.resource.path.as_deref().is_some_and(|p| {
-                    sh.ctx.workspace.iter().any(|root| Path::new(p).starts_with(root))
+                    sh.ctx
+                        .workspace
+                        .iter()
+                        .any(|root| Path::new(p).starts_with(root))
                 })
             });
-            let tier = if in_workspace { Tier::Write } else { Tier::Unknown };
+            let tier = if in_workspace {
+                Tier::Write
+            } else {
+                Tier::Unknown
+            };
             sh.push(program_op(name, "script", tier).with_note("runs a script file"));
         }
         None => match (&cmd.stdin_text, cmd.stdin_piped) {
@@ -1128,14 +1290,21 @@ fn interpreter(sh: &mut Shell<'_>, name: &str, args: &[Word], cmd: &SimpleCmd, s
 fn module(sh: &mut Shell<'_>, name: &str, args: &[Word], cmd: &SimpleCmd, state: &mut State) {
     match args.first().and_then(Word::literal) {
         Some(m @ ("pip" | "twine" | "pytest" | "venv" | "build" | "mypy" | "ruff" | "black")) => {
-            let mut argv = vec![Word::Literal(if m == "venv" || m == "build" { "mkdir".into() } else { m.into() })];
+            let mut argv = vec![Word::Literal(if m == "venv" || m == "build" {
+                "mkdir".into()
+            } else {
+                m.into()
+            })];
             argv.extend(args[1..].iter().cloned());
             if m == "venv" || m == "build" {
                 return sh.push(program_op(name, m, Tier::Write));
             }
             exec(sh, &argv, cmd, state)
         }
-        Some(m) => sh.unknown(name, format!("`{name} -m {m}` runs a module writ does not model")),
+        Some(m) => sh.unknown(
+            name,
+            format!("`{name} -m {m}` runs a module writ does not model"),
+        ),
         None => sh.unknown(name, "a module writ cannot see"),
     }
 }

@@ -66,7 +66,12 @@ fn default_wait() -> String {
     "0s".into()
 }
 fn default_protected() -> Vec<String> {
-    vec!["main".into(), "master".into(), "release/*".into(), "production".into()]
+    vec![
+        "main".into(),
+        "master".into(),
+        "release/*".into(),
+        "production".into(),
+    ]
 }
 
 /// Approval rules.

@@ -77,7 +77,9 @@ pub struct Engine {
 
 impl std::fmt::Debug for Engine {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Engine").field("home", &self.home).finish_non_exhaustive()
+        f.debug_struct("Engine")
+            .field("home", &self.home)
+            .finish_non_exhaustive()
     }
 }
 
@@ -129,11 +131,17 @@ impl Engine {
 
     /// Decides an invocation without recording anything.
     pub fn evaluate(&self, inv: &Invocation, now: Millis) -> Evaluated {
-        let hash = invocation_hash(inv);
         let task = match &inv.task_id {
             Some(id) => self.store.task(id).ok().flatten(),
             None => None,
         };
+        self.evaluate_in(inv, task, now)
+    }
+
+    /// Decides an invocation within a given task (which need not be
+    /// stored: `writ policy test` uses this), without recording anything.
+    pub fn evaluate_in(&self, inv: &Invocation, task: Option<Task>, now: Millis) -> Evaluated {
+        let hash = invocation_hash(inv);
         let agent = inv.agent.clone();
         let user = task
             .as_ref()
@@ -148,7 +156,10 @@ impl Engine {
                 return false;
             }
             if t.agent != agent {
-                notes.push(format!("task `{}` was delegated to `{}`, not `{agent}`", t.id, t.agent));
+                notes.push(format!(
+                    "task `{}` was delegated to `{}`, not `{agent}`",
+                    t.id, t.agent
+                ));
                 return false;
             }
             true
@@ -159,22 +170,49 @@ impl Engine {
         let ctx = self.context(&inv.cwd, live);
         let ops = writ_classify::classify_tool_call(
             &ctx,
-            &ToolCall { tool_name: &inv.tool_name, tool_input: &inv.tool_input },
+            &ToolCall {
+                tool_name: &inv.tool_name,
+                tool_input: &inv.tool_input,
+            },
         );
         let grants = match live {
-            Some(t) => GrantIndex::new(self.store.live_grants(&t.id, now).unwrap_or_default(), now),
+            Some(t) => match self.store.live_grants(&t.id, now) {
+                Ok(g) => GrantIndex::new(g, now),
+                Err(e) => {
+                    notes.push(format!("grants could not be read ({e})"));
+                    GrantIndex::default()
+                }
+            },
             None => GrantIndex::default(),
         };
-        let mut decision = self.decide_ops(ops, live, &user, &agent, &hash, &grants, &inv.enforcement_point, now);
+        let mut decision = self.decide_ops(
+            ops,
+            live,
+            &user,
+            &agent,
+            &hash,
+            &grants,
+            &inv.enforcement_point,
+            &ctx.cwd,
+            now,
+        );
         decision.reasons.extend(notes);
-        Evaluated { decision, task: live.cloned(), hash, user, agent }
+        Evaluated {
+            decision,
+            task: live.cloned(),
+            hash,
+            user,
+            agent,
+        }
     }
 
     fn context(&self, cwd: &Path, task: Option<&Task>) -> Context {
         let cwd = writ_classify::paths::resolve(Path::new("/"), cwd);
         let workspace = match task {
             Some(t) => task_roots(t),
-            None => writ_classify::Repo::discover(&cwd).map(|r| vec![r.root]).unwrap_or_else(|| vec![cwd.clone()]),
+            None => writ_classify::Repo::discover(&cwd)
+                .map(|r| vec![r.root])
+                .unwrap_or_else(|| vec![cwd.clone()]),
         };
         let branches = task.map(|t| t.scope.branches.clone()).unwrap_or_default();
         Context {
@@ -182,7 +220,8 @@ impl Engine {
             home: self.user_home.clone(),
             writ_home: writ_classify::paths::resolve(Path::new("/"), &self.home.root),
             workspace,
-            protected_branches: Globs::new(&self.config.defaults.protected_branches).unwrap_or_else(|_| Globs::empty()),
+            protected_branches: Globs::new(&self.config.defaults.protected_branches)
+                .unwrap_or_else(|_| Globs::empty()),
             task_branches: Globs::new(&branches).unwrap_or_else(|_| Globs::empty()),
         }
     }
@@ -197,6 +236,7 @@ impl Engine {
         hash: &str,
         grants: &GrantIndex,
         point: &str,
+        cwd: &Path,
         now: Millis,
     ) -> Decision {
         let facts = TaskFacts {
@@ -220,7 +260,7 @@ impl Engine {
             let query = Query {
                 operation: op,
                 task: &facts,
-                in_scope: task.is_some_and(|t| in_scope(t, op)),
+                in_scope: task.is_some_and(|t| in_scope(t, op) || runs_in_workspace(t, op, cwd)),
                 granted: grant.is_some(),
                 enforcement_point: point,
             };
@@ -231,11 +271,11 @@ impl Engine {
             } else {
                 verdict.verdict
             };
-            if verdict_kind == Verdict::Allow && op.tier > Tier::Write || (verdict_kind == Verdict::Allow && grant.is_some() && !query.in_scope) {
-                if let Some(g) = grant {
+            if (verdict_kind == Verdict::Allow && op.tier > Tier::Write
+                || (verdict_kind == Verdict::Allow && grant.is_some() && !query.in_scope))
+                && let Some(g) = grant {
                     push_unique(&mut decision.grants, &g.id);
                 }
-            }
             if verdict_kind > decision.decision {
                 decision.decision = verdict_kind;
             }
@@ -243,16 +283,21 @@ impl Engine {
                 push_unique(&mut decision.reasons, &r);
             }
             if task.is_none() && op.tier != Tier::Read && verdict.verdict != Verdict::Deny {
-                push_unique(&mut decision.reasons, "no active task: start one with `writ run` or `writ task start`");
+                push_unique(
+                    &mut decision.reasons,
+                    "no active task: start one with `writ run` or `writ task start`",
+                );
             }
             for p in verdict.policies {
                 push_unique(&mut decision.policies, &p);
             }
-            if let Some(note) = &op.note {
-                if op.tier >= Tier::Write && verdict_kind != Verdict::Allow {
-                    push_unique(&mut decision.reasons, &format!("`{}`: {note}", op.resource.name));
+            if let Some(note) = &op.note
+                && op.tier >= Tier::Write && verdict_kind != Verdict::Allow {
+                    push_unique(
+                        &mut decision.reasons,
+                        &format!("`{}`: {note}", op.resource.name),
+                    );
                 }
-            }
         }
         if decision.decision != Verdict::Allow {
             decision.grants.clear();
@@ -285,12 +330,17 @@ impl Engine {
         };
         match self.store.commit_decision(&commit) {
             Ok(_) => evaluated.decision,
-            Err(e) if evaluated.decision.tier == Tier::Read && evaluated.decision.decision == Verdict::Allow => {
+            Err(e)
+                if evaluated.decision.tier == Tier::Read
+                    && evaluated.decision.decision == Verdict::Allow =>
+            {
                 tracing::warn!(error = %e, "audit record not written for a read");
                 evaluated.decision
             }
             Err(e) => {
-                let mut refused = Decision::refuse(format!("writ could not record the decision ({e}); nothing above read is allowed"));
+                let mut refused = Decision::refuse(format!(
+                    "writ could not record the decision ({e}); nothing above read is allowed"
+                ));
                 refused.operations = evaluated.decision.operations;
                 refused.tier = evaluated.decision.tier;
                 refused
@@ -363,12 +413,20 @@ impl Engine {
     }
 
     /// Records how a call ended, joined to its decision by `call_id`.
-    pub fn record_outcome(&self, inv: &Invocation, outcome: &Outcome) -> Result<AuditRecord, GatewayError> {
+    pub fn record_outcome(
+        &self,
+        inv: &Invocation,
+        outcome: &Outcome,
+    ) -> Result<AuditRecord, GatewayError> {
         let record = AuditRecord {
             seq: 0,
             time: now_millis(),
             kind: "outcome".into(),
-            user: inv.task_id.as_ref().and_then(|id| self.store.task(id).ok().flatten()).map(|t| t.user),
+            user: inv
+                .task_id
+                .as_ref()
+                .and_then(|id| self.store.task(id).ok().flatten())
+                .map(|t| t.user),
             agent: Some(inv.agent.clone()),
             task_id: inv.task_id.clone(),
             enforcement_point: inv.enforcement_point.clone(),
@@ -393,12 +451,18 @@ impl Engine {
         reason: Option<&str>,
     ) -> Result<Approval, GatewayError> {
         let now = now_millis();
-        let approval = self
-            .store
-            .approval(approval_id)?
-            .ok_or_else(|| GatewayError::Refused(format!("no approval `{approval_id}`; see `writ approvals`")))?;
+        let approval = self.store.approval(approval_id)?.ok_or_else(|| {
+            GatewayError::Refused(format!("no approval `{approval_id}`; see `writ approvals`"))
+        })?;
         if approval.state != ApprovalState::Pending || approval.expires_at <= now {
-            return Err(GatewayError::Refused(format!("approval `{approval_id}` is {} and can no longer be answered", if approval.expires_at <= now { "expired" } else { approval.state.as_str() })));
+            return Err(GatewayError::Refused(format!(
+                "approval `{approval_id}` is {} and can no longer be answered",
+                if approval.expires_at <= now {
+                    "expired"
+                } else {
+                    approval.state.as_str()
+                }
+            )));
         }
         let task = self
             .store
@@ -410,7 +474,9 @@ impl Engine {
         let grant = approve.then(|| Grant {
             id: new_id("grant"),
             task_id: task.id.clone(),
-            scope: GrantScope::Invocation { hash: approval.invocation_hash.clone() },
+            scope: GrantScope::Invocation {
+                hash: approval.invocation_hash.clone(),
+            },
             tier: approval.tier,
             granted_by: approver.to_string(),
             approval_id: Some(approval.id.clone()),
@@ -425,8 +491,19 @@ impl Engine {
             },
             revoked_at: None,
         });
-        let state = if approve { ApprovalState::Approved } else { ApprovalState::Denied };
-        let answered = self.store.resolve_approval(approval_id, state, approver, reason, grant.as_ref(), now)?;
+        let state = if approve {
+            ApprovalState::Approved
+        } else {
+            ApprovalState::Denied
+        };
+        let answered = self.store.resolve_approval(
+            approval_id,
+            state,
+            approver,
+            reason,
+            grant.as_ref(),
+            now,
+        )?;
         self.store.append(AuditRecord {
             seq: 0,
             time: now,
@@ -447,9 +524,16 @@ impl Engine {
 
     /// The approver must be a user who holds the authority themselves, and
     /// under a two-person rule must not be the delegating user.
-    fn check_approver(&self, approval: &Approval, task: &Task, approver: &str) -> Result<(), GatewayError> {
+    fn check_approver(
+        &self,
+        approval: &Approval,
+        task: &Task,
+        approver: &str,
+    ) -> Result<(), GatewayError> {
         if !self.config.users.contains_key(approver) {
-            return Err(GatewayError::Refused(format!("`{approver}` is not a user in writ.toml, so cannot approve")));
+            return Err(GatewayError::Refused(format!(
+                "`{approver}` is not a user in writ.toml, so cannot approve"
+            )));
         }
         if approver == task.user && self.config.approvals.two_person.contains(&approval.tier) {
             return Err(GatewayError::Refused(format!(
@@ -457,12 +541,30 @@ impl Engine {
                 approval.tier
             )));
         }
-        let ops: Vec<Operation> = serde_json::from_value(approval.summary["operations"].clone()).unwrap_or_default();
+        let ops: Vec<Operation> =
+            serde_json::from_value(approval.summary["operations"].clone()).unwrap_or_default();
         let tiers = self.config.user_tiers(approver);
-        let facts = TaskFacts { active: true, id: task.id.clone(), user: task.user.clone(), purpose: task.purpose.clone() };
+        let facts = TaskFacts {
+            active: true,
+            id: task.id.clone(),
+            user: task.user.clone(),
+            purpose: task.purpose.clone(),
+        };
         for op in &ops {
-            let query = Query { operation: op, task: &facts, in_scope: in_scope(task, op), granted: false, enforcement_point: "cli" };
-            let as_user = self.pack.evaluate(&writ_policy::Principal::User { name: approver, tiers: &tiers }, &query);
+            let query = Query {
+                operation: op,
+                task: &facts,
+                in_scope: in_scope(task, op),
+                granted: false,
+                enforcement_point: "cli",
+            };
+            let as_user = self.pack.evaluate(
+                &writ_policy::Principal::User {
+                    name: approver,
+                    tiers: &tiers,
+                },
+                &query,
+            );
             if !as_user.allowed {
                 return Err(GatewayError::Refused(format!(
                     "`{approver}` may not do {} on `{}` themselves, so cannot approve it",
@@ -485,8 +587,6 @@ pub enum GrantLife {
     Task,
 }
 
-
-
 fn push_unique(list: &mut Vec<String>, item: &str) {
     if !list.iter().any(|x| x == item) {
         list.push(item.to_string());
@@ -496,15 +596,35 @@ fn push_unique(list: &mut Vec<String>, item: &str) {
 /// The folders a task's writes may land in: its local repositories and the
 /// fixed prefix of each path pattern.
 pub fn task_roots(task: &Task) -> Vec<PathBuf> {
-    let mut roots: Vec<PathBuf> = task.scope.repos.iter().filter(|r| r.starts_with('/')).map(PathBuf::from).collect();
+    let mut roots: Vec<PathBuf> = task
+        .scope
+        .repos
+        .iter()
+        .filter(|r| r.starts_with('/'))
+        .map(PathBuf::from)
+        .collect();
     for p in &task.scope.paths {
-        let prefix: String = p.chars().take_while(|c| !matches!(c, '*' | '?' | '[' | '{')).collect();
+        let prefix: String = p
+            .chars()
+            .take_while(|c| !matches!(c, '*' | '?' | '[' | '{'))
+            .collect();
         let prefix = prefix.trim_end_matches('/');
         if !prefix.is_empty() {
             roots.push(PathBuf::from(prefix));
         }
     }
     roots
+}
+
+/// A program run (a build, a test, a local git change) is inside the scope
+/// when it runs inside the task's folders.
+fn runs_in_workspace(task: &Task, op: &Operation, cwd: &Path) -> bool {
+    let local = match op.resource.kind {
+        ResourceKind::Program => true,
+        ResourceKind::GitRef => op.resource.branch.is_none(),
+        _ => false,
+    };
+    local && op.tier == Tier::Write && task_roots(task).iter().any(|root| cwd.starts_with(root))
 }
 
 /// Whether an operation's resource lies inside the task's scope.
@@ -514,17 +634,33 @@ pub fn in_scope(task: &Task, op: &Operation) -> bool {
     match r.kind {
         ResourceKind::File => r.path.as_deref().is_some_and(|p| {
             let path = Path::new(p);
-            task.scope.repos.iter().any(|repo| repo.starts_with('/') && path.starts_with(repo))
+            task.scope
+                .repos
+                .iter()
+                .any(|repo| repo.starts_with('/') && path.starts_with(repo))
                 || Globs::new(&scope.paths).is_ok_and(|g| g.matches(p))
-                || task_roots(task).iter().any(|root| path.starts_with(root) && scope.paths.iter().any(|pat| pat.ends_with("**") || pat.ends_with('/') || !pat.contains('*')))
+                || task_roots(task).iter().any(|root| {
+                    path.starts_with(root)
+                        && scope.paths.iter().any(|pat| {
+                            pat.ends_with("**") || pat.ends_with('/') || !pat.contains('*')
+                        })
+                })
         }),
         ResourceKind::GitRef => {
-            let branch_ok = r.branch.as_deref().is_some_and(|b| Globs::new(&scope.branches).is_ok_and(|g| g.matches(b)));
+            let branch_ok = r
+                .branch
+                .as_deref()
+                .is_some_and(|b| Globs::new(&scope.branches).is_ok_and(|g| g.matches(b)));
             let repo_ok = scope.repos.is_empty()
-                || r.repo.as_deref().is_some_and(|url| scope.repos.iter().any(|repo| repo_matches(repo, url)));
+                || r.repo
+                    .as_deref()
+                    .is_some_and(|url| scope.repos.iter().any(|repo| repo_matches(repo, url)));
             branch_ok && repo_ok
         }
-        ResourceKind::Host => r.host.as_deref().is_some_and(|h| Globs::new(&scope.hosts).is_ok_and(|g| g.matches(h))),
+        ResourceKind::Host => r
+            .host
+            .as_deref()
+            .is_some_and(|h| Globs::new(&scope.hosts).is_ok_and(|g| g.matches(h))),
         _ => false,
     }
 }
@@ -546,13 +682,26 @@ pub fn redact(value: &Value) -> Value {
             map.iter()
                 .map(|(k, v)| {
                     let key = k.to_ascii_lowercase();
-                    let secret_key = ["token", "secret", "password", "passwd", "api_key", "apikey", "authorization", "private_key", "credential"]
-                        .iter()
-                        .any(|s| key.contains(s));
+                    let secret_key = [
+                        "token",
+                        "secret",
+                        "password",
+                        "passwd",
+                        "api_key",
+                        "apikey",
+                        "authorization",
+                        "private_key",
+                        "credential",
+                    ]
+                    .iter()
+                    .any(|s| key.contains(s));
                     if secret_key && v.is_string() {
                         (k.clone(), Value::String("[redacted]".into()))
                     } else if key == "content" || key == "new_string" || key == "old_string" {
-                        (k.clone(), Value::String(format!("[{} bytes]", v.as_str().map_or(0, str::len))))
+                        (
+                            k.clone(),
+                            Value::String(format!("[{} bytes]", v.as_str().map_or(0, str::len))),
+                        )
                     } else {
                         (k.clone(), redact(v))
                     }
@@ -568,7 +717,21 @@ pub fn redact(value: &Value) -> Value {
 /// Replaces token-shaped words in free text (GitHub, AWS, Slack, OpenAI,
 /// Anthropic, npm token prefixes, and `Bearer …`).
 pub fn redact_text(s: &str) -> String {
-    const PREFIXES: &[&str] = &["ghp_", "gho_", "ghs_", "ghu_", "github_pat_", "AKIA", "ASIA", "xoxb-", "xoxp-", "sk-", "npm_", "glpat-", "AIza"];
+    const PREFIXES: &[&str] = &[
+        "ghp_",
+        "gho_",
+        "ghs_",
+        "ghu_",
+        "github_pat_",
+        "AKIA",
+        "ASIA",
+        "xoxb-",
+        "xoxp-",
+        "sk-",
+        "npm_",
+        "glpat-",
+        "AIza",
+    ];
     let mut out = String::with_capacity(s.len());
     let mut redact_next = false;
     for (i, word) in s.split(' ').enumerate() {
@@ -576,10 +739,15 @@ pub fn redact_text(s: &str) -> String {
             out.push(' ');
         }
         let bare = word.trim_matches(|c: char| !c.is_alphanumeric() && c != '_' && c != '-');
-        let tokenish = PREFIXES.iter().any(|p| bare.starts_with(p) && bare.len() >= p.len() + 12);
+        let tokenish = PREFIXES
+            .iter()
+            .any(|p| bare.starts_with(p) && bare.len() >= p.len() + 12);
         let assigned = word.split_once('=').is_some_and(|(k, v)| {
             let k = k.to_ascii_lowercase();
-            v.len() >= 8 && ["token", "secret", "password", "key"].iter().any(|s| k.contains(s))
+            v.len() >= 8
+                && ["token", "secret", "password", "key"]
+                    .iter()
+                    .any(|s| k.contains(s))
         });
         if tokenish || redact_next {
             out.push_str("[redacted]");

@@ -20,16 +20,20 @@ impl Home {
     /// files are never overwritten.
     pub fn open(root: &Path, user: &str) -> Result<Home, GatewayError> {
         let io = |what: &str, e: std::io::Error| GatewayError::Home(format!("{what}: {e}"));
-        fs::create_dir_all(root).map_err(|e| io(&format!("cannot create `{}`", root.display()), e))?;
+        fs::create_dir_all(root)
+            .map_err(|e| io(&format!("cannot create `{}`", root.display()), e))?;
         restrict(root, 0o700);
-        let home = Home { root: root.to_path_buf() };
+        let home = Home {
+            root: root.to_path_buf(),
+        };
         write_new(&home.config_path(), &crate::config::default_text(user))
             .map_err(|e| io("cannot write writ.toml", e))?;
         let policies = home.policies_dir();
         if !policies.exists() {
             fs::create_dir_all(&policies).map_err(|e| io("cannot create policies/", e))?;
             for (name, text) in writ_policy::SHIPPED {
-                write_new(&policies.join(name), text).map_err(|e| io("cannot write the policy pack", e))?;
+                write_new(&policies.join(name), text)
+                    .map_err(|e| io("cannot write the policy pack", e))?;
             }
         }
         Ok(home)

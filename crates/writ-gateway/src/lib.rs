@@ -8,7 +8,10 @@ mod engine;
 mod home;
 pub mod socket;
 
-pub use engine::{Engine, Evaluated, GrantLife, Invocation, Outcome, in_scope, invocation_hash, redact, redact_text};
+pub use engine::{
+    Engine, Evaluated, GrantLife, Invocation, Outcome, in_scope, invocation_hash, redact,
+    redact_text, task_roots,
+};
 pub use home::Home;
 
 use thiserror::Error;

@@ -74,21 +74,36 @@ pub fn serve(engine: Arc<Engine>, path: &Path) -> std::io::Result<()> {
 
 fn handle(engine: &Engine, stream: UnixStream) {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
-    let Ok(mut writer) = stream.try_clone() else { return };
+    let Ok(mut writer) = stream.try_clone() else {
+        return;
+    };
     let mut reader = BufReader::new(stream.take(MAX_LINE as u64 + 1));
     let mut line = String::new();
     let response = match reader.read_line(&mut line) {
-        Ok(n) if n > MAX_LINE => Response::Error { message: "request too large".into() },
+        Ok(n) if n > MAX_LINE => Response::Error {
+            message: "request too large".into(),
+        },
         Ok(_) => match serde_json::from_str::<Request>(&line) {
-            Ok(Request::Decide { invocation }) => Response::Decision { decision: engine.decide(&invocation) },
-            Ok(Request::Outcome { invocation, outcome }) => match engine.record_outcome(&invocation, &outcome) {
+            Ok(Request::Decide { invocation }) => Response::Decision {
+                decision: engine.decide(&invocation),
+            },
+            Ok(Request::Outcome {
+                invocation,
+                outcome,
+            }) => match engine.record_outcome(&invocation, &outcome) {
                 Ok(_) => Response::Ok,
-                Err(e) => Response::Error { message: e.to_string() },
+                Err(e) => Response::Error {
+                    message: e.to_string(),
+                },
             },
             Ok(Request::Ping) => Response::Ok,
-            Err(e) => Response::Error { message: format!("bad request: {e}") },
+            Err(e) => Response::Error {
+                message: format!("bad request: {e}"),
+            },
         },
-        Err(e) => Response::Error { message: e.to_string() },
+        Err(e) => Response::Error {
+            message: e.to_string(),
+        },
     };
     if let Ok(mut text) = serde_json::to_string(&response) {
         text.push('\n');

@@ -44,8 +44,12 @@ impl Index {
             for action in actions {
                 let bucket = by_action.entry(action).or_default();
                 match (p.principal_constraint(), p.resource_constraint()) {
-                    (PrincipalConstraint::Eq(uid), _) => bucket.by_principal.entry(uid).or_default().push(i),
-                    (_, ResourceConstraint::Eq(uid)) => bucket.by_resource.entry(uid).or_default().push(i),
+                    (PrincipalConstraint::Eq(uid), _) => {
+                        bucket.by_principal.entry(uid).or_default().push(i)
+                    }
+                    (_, ResourceConstraint::Eq(uid)) => {
+                        bucket.by_resource.entry(uid).or_default().push(i)
+                    }
                     _ => bucket.open.push(i),
                 }
             }

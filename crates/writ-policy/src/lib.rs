@@ -127,7 +127,11 @@ fn combine(
             verdict: Verdict::Deny,
             reasons: vec![format!(
                 "policy evaluation failed ({}); nothing above read is allowed until it is fixed",
-                errors.iter().map(|e| e.as_str()).collect::<Vec<_>>().join("; ")
+                errors
+                    .iter()
+                    .map(|e| e.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; ")
             )],
             policies,
         };
@@ -135,15 +139,27 @@ fn combine(
     if !agent.allowed && !agent.policies.is_empty() {
         return OperationVerdict {
             verdict: Verdict::Deny,
-            reasons: agent.policies.iter().map(|id| pack.reason_for(id)).collect(),
+            reasons: agent
+                .policies
+                .iter()
+                .map(|id| pack.reason_for(id))
+                .collect(),
             policies: agent.policies.clone(),
         };
     }
     if !ceiling.allowed {
         let why = if ceiling.policies.is_empty() {
-            format!("{tier} on `{}` is beyond what user `{user}` may do themselves", op.resource.name)
+            format!(
+                "{tier} on `{}` is beyond what user `{user}` may do themselves",
+                op.resource.name
+            )
         } else {
-            ceiling.policies.iter().map(|id| pack.reason_for(id)).collect::<Vec<_>>().join("; ")
+            ceiling
+                .policies
+                .iter()
+                .map(|id| pack.reason_for(id))
+                .collect::<Vec<_>>()
+                .join("; ")
         };
         return OperationVerdict {
             verdict: Verdict::Deny,
@@ -154,7 +170,10 @@ fn combine(
     if !agent.allowed {
         return OperationVerdict {
             verdict: Verdict::Approval,
-            reasons: vec![format!("{tier} on `{}` needs a human approval", op.resource.name)],
+            reasons: vec![format!(
+                "{tier} on `{}` needs a human approval",
+                op.resource.name
+            )],
             policies: Vec::new(),
         };
     }

@@ -18,7 +18,10 @@ use crate::{Evaluation, Principal, Query};
 
 /// The default pack shipped with writ: file name and text.
 pub const SHIPPED: &[(&str, &str)] = &[
-    ("schema.cedarschema", include_str!("../pack/schema.cedarschema")),
+    (
+        "schema.cedarschema",
+        include_str!("../pack/schema.cedarschema"),
+    ),
     ("tiers.cedar", include_str!("../pack/tiers.cedar")),
     ("guards.cedar", include_str!("../pack/guards.cedar")),
     ("users.cedar", include_str!("../pack/users.cedar")),
@@ -66,7 +69,9 @@ pub enum PolicyError {
         why: String,
     },
     /// Two policies share an id.
-    #[error("policy `{file}` line {line}: the id `{id}` is used twice; give each policy its own @id")]
+    #[error(
+        "policy `{file}` line {line}: the id `{id}` is used twice; give each policy its own @id"
+    )]
     DuplicateId {
         /// The file.
         file: String,
@@ -122,7 +127,11 @@ impl PolicyPack {
                 path: path.display().to_string(),
                 why: e.to_string(),
             })?;
-            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("").to_string();
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("")
+                .to_string();
             files.push((name, text));
         }
         if !files.iter().any(|(n, _)| n.ends_with(".cedar")) {
@@ -166,7 +175,10 @@ impl PolicyPack {
             .iter()
             .filter(|(n, _)| n.ends_with(".cedar"))
             .map(|(n, t)| (n.clone(), t.clone()))
-            .chain(std::iter::once(("writ.toml (entitlements)".to_string(), generated)));
+            .chain(std::iter::once((
+                "writ.toml (entitlements)".to_string(),
+                generated,
+            )));
         for (name, text) in all {
             add_file(&mut set, &mut reasons, &mut origins, &name, &text)?;
         }
@@ -215,11 +227,20 @@ impl PolicyPack {
         match self.request(principal, query) {
             Ok((request, entities)) => {
                 let set = self.index.candidates(&request, &self.set);
-                let response = cedar_policy::Authorizer::new().is_authorized(&request, &set, &entities);
+                let response =
+                    cedar_policy::Authorizer::new().is_authorized(&request, &set, &entities);
                 Evaluation {
                     allowed: response.decision() == cedar_policy::Decision::Allow,
-                    policies: response.diagnostics().reason().map(|p| p.to_string()).collect(),
-                    errors: response.diagnostics().errors().map(|e| one_line(&e.to_string())).collect(),
+                    policies: response
+                        .diagnostics()
+                        .reason()
+                        .map(|p| p.to_string())
+                        .collect(),
+                    errors: response
+                        .diagnostics()
+                        .errors()
+                        .map(|e| one_line(&e.to_string()))
+                        .collect(),
                 }
             }
             Err(why) => Evaluation {
@@ -235,42 +256,73 @@ impl PolicyPack {
     pub fn evaluate_unindexed(&self, principal: &Principal<'_>, query: &Query<'_>) -> Evaluation {
         match self.request(principal, query) {
             Ok((request, entities)) => {
-                let response = cedar_policy::Authorizer::new().is_authorized(&request, &self.set, &entities);
+                let response =
+                    cedar_policy::Authorizer::new().is_authorized(&request, &self.set, &entities);
                 Evaluation {
                     allowed: response.decision() == cedar_policy::Decision::Allow,
-                    policies: response.diagnostics().reason().map(|p| p.to_string()).collect(),
-                    errors: response.diagnostics().errors().map(|e| one_line(&e.to_string())).collect(),
+                    policies: response
+                        .diagnostics()
+                        .reason()
+                        .map(|p| p.to_string())
+                        .collect(),
+                    errors: response
+                        .diagnostics()
+                        .errors()
+                        .map(|e| one_line(&e.to_string()))
+                        .collect(),
                 }
             }
-            Err(why) => Evaluation { allowed: false, policies: Vec::new(), errors: vec![why] },
+            Err(why) => Evaluation {
+                allowed: false,
+                policies: Vec::new(),
+                errors: vec![why],
+            },
         }
     }
 
-    fn request(&self, principal: &Principal<'_>, query: &Query<'_>) -> Result<(Request, Entities), String> {
+    fn request(
+        &self,
+        principal: &Principal<'_>,
+        query: &Query<'_>,
+    ) -> Result<(Request, Entities), String> {
         let op = query.operation;
         let principal_entity = match principal {
             Principal::Agent { name, user } => Entity::new(
                 uid("Agent", name)?,
-                HashMap::from([("user".to_string(), RestrictedExpression::new_string(user.to_string()))]),
+                HashMap::from([(
+                    "user".to_string(),
+                    RestrictedExpression::new_string(user.to_string()),
+                )]),
                 Default::default(),
             ),
             Principal::User { name, tiers } => Entity::new(
                 uid("User", name)?,
                 HashMap::from([(
                     "tiers".to_string(),
-                    RestrictedExpression::new_set(tiers.iter().map(|t| RestrictedExpression::new_string(t.clone()))),
+                    RestrictedExpression::new_set(
+                        tiers
+                            .iter()
+                            .map(|t| RestrictedExpression::new_string(t.clone())),
+                    ),
                 )]),
                 Default::default(),
             ),
         }
         .map_err(|e| one_line(&e.to_string()))?;
         let r = &op.resource;
-        let s = |v: &Option<String>| RestrictedExpression::new_string(v.clone().unwrap_or_default());
+        let s =
+            |v: &Option<String>| RestrictedExpression::new_string(v.clone().unwrap_or_default());
         let resource_entity = Entity::new(
             uid("Resource", &r.name)?,
             HashMap::from([
-                ("kind".to_string(), RestrictedExpression::new_string(r.kind.as_str().to_string())),
-                ("name".to_string(), RestrictedExpression::new_string(r.name.clone())),
+                (
+                    "kind".to_string(),
+                    RestrictedExpression::new_string(r.kind.as_str().to_string()),
+                ),
+                (
+                    "name".to_string(),
+                    RestrictedExpression::new_string(r.name.clone()),
+                ),
                 ("path".to_string(), s(&r.path)),
                 ("repo".to_string(), s(&r.repo)),
                 ("branch".to_string(), s(&r.branch)),
@@ -304,9 +356,18 @@ impl PolicyPack {
         let context = Context::from_pairs([
             ("operation".to_string(), operation),
             ("task".to_string(), task),
-            ("in_scope".to_string(), RestrictedExpression::new_bool(query.in_scope)),
-            ("granted".to_string(), RestrictedExpression::new_bool(query.granted)),
-            ("enforcement_point".to_string(), string(query.enforcement_point)),
+            (
+                "in_scope".to_string(),
+                RestrictedExpression::new_bool(query.in_scope),
+            ),
+            (
+                "granted".to_string(),
+                RestrictedExpression::new_bool(query.granted),
+            ),
+            (
+                "enforcement_point".to_string(),
+                string(query.enforcement_point),
+            ),
         ])
         .map_err(|e| one_line(&e.to_string()))?;
         let action = uid("Action", op.tier.as_str())?;
@@ -324,7 +385,10 @@ impl PolicyPack {
 fn uid(kind: &str, name: &str) -> Result<EntityUid, String> {
     let type_name = cedar_policy::EntityTypeName::from_str(&format!("Writ::{kind}"))
         .map_err(|e| one_line(&e.to_string()))?;
-    Ok(EntityUid::from_type_name_and_id(type_name, cedar_policy::EntityId::new(name)))
+    Ok(EntityUid::from_type_name_and_id(
+        type_name,
+        cedar_policy::EntityId::new(name),
+    ))
 }
 
 fn one_line(s: &str) -> String {
@@ -360,7 +424,11 @@ fn add_file(
             .find(&format!("@id(\"{id}\")"))
             .map_or(1, |o| line_of(text, o));
         if origins.contains_key(&id) {
-            return Err(PolicyError::DuplicateId { file: name.to_string(), line, id });
+            return Err(PolicyError::DuplicateId {
+                file: name.to_string(),
+                line,
+                id,
+            });
         }
         if let Some(reason) = policy.annotation("reason") {
             reasons.insert(id.clone(), reason.to_string());
@@ -385,7 +453,12 @@ fn validate(
     if let Some(err) = result.validation_errors().next() {
         let id = err.policy_id().to_string();
         let (file, line) = origins.get(&id).cloned().unwrap_or_else(|| ("?".into(), 1));
-        return Err(PolicyError::Invalid { file, line, id, why: one_line(&err.to_string()) });
+        return Err(PolicyError::Invalid {
+            file,
+            line,
+            id,
+            why: one_line(&err.to_string()),
+        });
     }
     Ok(())
 }
@@ -407,7 +480,9 @@ fn entitlement_policies(entitlements: &[Entitlement]) -> String {
 }
 
 fn cedar_string(s: &str) -> String {
-    s.chars().filter(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '@')).collect()
+    s.chars()
+        .filter(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '@'))
+        .collect()
 }
 
 /// Finds the first source offset in a Cedar parse error.

@@ -13,8 +13,8 @@ use std::collections::HashSet;
 use std::path::PathBuf;
 
 use brush_parser::ast::{
-    self, AndOr, Command, CommandPrefixOrSuffixItem, CompoundCommand, CompoundList, IoRedirect,
-    IoFileRedirectKind, IoFileRedirectTarget, Pipeline, SeparatorOperator,
+    self, AndOr, Command, CommandPrefixOrSuffixItem, CompoundCommand, CompoundList,
+    IoFileRedirectKind, IoFileRedirectTarget, IoRedirect, Pipeline, SeparatorOperator,
 };
 use brush_parser::{Parser, ParserOptions};
 use writ_core::Operation;
@@ -322,7 +322,13 @@ impl<'a> Shell<'a> {
             .iter()
             .flat_map(|p| p.0.iter())
             .map(|i| (i, true))
-            .chain(simple.suffix.iter().flat_map(|s| s.0.iter()).map(|i| (i, false)));
+            .chain(
+                simple
+                    .suffix
+                    .iter()
+                    .flat_map(|s| s.0.iter())
+                    .map(|i| (i, false)),
+            );
         let mut head = simple.word_or_name.as_ref();
         for (item, in_prefix) in items {
             // The program word sits between prefix and suffix.
@@ -402,8 +408,8 @@ impl<'a> Shell<'a> {
             match r {
                 IoRedirect::HereDocument(fd, doc) if fd.is_none_or(|f| f == 0) => {
                     text = Some(if doc.requires_expansion {
-                        let expanded = self.heredoc_body(&doc.doc.value, state);
-                        expanded
+                        
+                        self.heredoc_body(&doc.doc.value, state)
                     } else {
                         Word::Literal(doc.doc.value.clone())
                     });
@@ -461,7 +467,12 @@ impl<'a> Shell<'a> {
         }
     }
 
-    fn file_redirect(&mut self, kind: &IoFileRedirectKind, target: &IoFileRedirectTarget, state: &State) {
+    fn file_redirect(
+        &mut self,
+        kind: &IoFileRedirectKind,
+        target: &IoFileRedirectTarget,
+        state: &State,
+    ) {
         match target {
             IoFileRedirectTarget::Filename(w) => {
                 let word = self.word(&w.value, state);
@@ -469,7 +480,10 @@ impl<'a> Shell<'a> {
                     IoFileRedirectKind::Read => crate::tools::redirect_read(self, &word, state),
                     IoFileRedirectKind::DuplicateInput | IoFileRedirectKind::DuplicateOutput => {
                         // `>&file` with a name writes the file.
-                        if word.literal().is_none_or(|s| s.parse::<i32>().is_err() && s != "-") {
+                        if word
+                            .literal()
+                            .is_none_or(|s| s.parse::<i32>().is_err() && s != "-")
+                        {
                             crate::tools::redirect_write(self, &word, state);
                         }
                     }
@@ -483,7 +497,10 @@ impl<'a> Shell<'a> {
             IoFileRedirectTarget::Fd(_) => {}
             IoFileRedirectTarget::Duplicate(w) => {
                 let word = self.word(&w.value, state);
-                if word.literal().is_none_or(|s| s.parse::<i32>().is_err() && s != "-") {
+                if word
+                    .literal()
+                    .is_none_or(|s| s.parse::<i32>().is_err() && s != "-")
+                {
                     crate::tools::redirect_write(self, &word, state);
                 }
             }

@@ -252,6 +252,9 @@ mod tests {
     #[test]
     fn substitutions_are_collected() {
         let e = expand("\"$(head -c 32 .env | base64).x\"", "/h");
-        assert_eq!(e.substitutions, vec!["head -c 32 .env | base64".to_string()]);
+        assert_eq!(
+            e.substitutions,
+            vec!["head -c 32 .env | base64".to_string()]
+        );
     }
 }

@@ -17,7 +17,8 @@ use std::fs::OpenOptions;
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
-use std::time::Duration;
+use std::thread::sleep;
+use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, ErrorCode, Transaction, TransactionBehavior};
 use writ_core::{Approval, ApprovalState, AuditRecord, Grant, Millis, Scope, Task, TaskState};
@@ -27,11 +28,13 @@ use crate::{DecisionCommit, Result, Store, StoreError, VerifyReport};
 /// How long a writer waits for another process's write lock.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// Pragmas set on every connection: WAL so readers never block the writer,
-/// `synchronous=FULL` so a commit is on disk when it returns.
-const PRAGMAS: &str = "PRAGMA journal_mode = WAL;
-PRAGMA synchronous = FULL;
+/// Pragmas set on every connection: `synchronous=FULL` so a commit is on
+/// disk when it returns. WAL is set once per file, by [`ensure_wal`].
+const PRAGMAS: &str = "PRAGMA synchronous = FULL;
 PRAGMA foreign_keys = ON;";
+
+/// How long to wait between attempts to switch a new file to WAL.
+const WAL_RETRY: Duration = Duration::from_millis(10);
 
 /// A [`Store`] in one SQLite file.
 #[derive(Debug)]
@@ -46,7 +49,9 @@ impl SqliteStore {
         create_file(path)?;
         let mut conn = Connection::open(path).map_err(|e| open_error(path, e))?;
         configure(&mut conn).map_err(|e| open_error(path, e))?;
-        check_version(&mut conn, path)?;
+        let found = schema::version(&conn).map_err(|e| open_error(path, e))?;
+        ensure_wal(&conn).map_err(|e| open_error(path, e))?;
+        check_version(&mut conn, path, found)?;
         Ok(SqliteStore {
             conn: Mutex::new(conn),
         })
@@ -101,9 +106,31 @@ fn configure(conn: &mut Connection) -> rusqlite::Result<()> {
     conn.execute_batch(PRAGMAS)
 }
 
+/// Puts the file in WAL mode, so readers never block the writer; the mode
+/// is stored in the file, so this is one query once it is set.
+///
+/// Switching needs an exclusive lock, and SQLite refuses it at once (without
+/// waiting out the busy timeout) while another new connection holds a shared
+/// lock, as when several first hook calls race on a new file; so retry.
+fn ensure_wal(conn: &Connection) -> rusqlite::Result<()> {
+    let started = Instant::now();
+    loop {
+        let mode = conn
+            .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get::<_, String>(0));
+        match mode {
+            Err(e) if is_busy(&e) && started.elapsed() < BUSY_TIMEOUT => sleep(WAL_RETRY),
+            other => return other.map(drop),
+        }
+    }
+}
+
+fn is_busy(err: &rusqlite::Error) -> bool {
+    err.sqlite_error_code() == Some(ErrorCode::DatabaseBusy)
+}
+
 /// Checks the schema version, creating the schema on a new database.
-fn check_version(conn: &mut Connection, path: &Path) -> Result<()> {
-    let found = match schema::version(conn).map_err(|e| open_error(path, e))? {
+fn check_version(conn: &mut Connection, path: &Path, found: Option<i64>) -> Result<()> {
+    let found = match found {
         Some(found) => found,
         None => schema::create(conn).map_err(|e| open_error(path, e))?,
     };

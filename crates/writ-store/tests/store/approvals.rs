@@ -8,23 +8,43 @@ use crate::harness::{HOUR, NOW, approval, db, grant, task};
 fn with_pending() -> crate::harness::Db {
     let db = db();
     db.store.insert_task(&task("task_1")).unwrap();
-    db.store.insert_approval(&approval("appr_1", "task_1", "hash_1")).unwrap();
+    db.store
+        .insert_approval(&approval("appr_1", "task_1", "hash_1"))
+        .unwrap();
     db
 }
 
 #[test]
 fn an_approval_reads_back_as_stored() {
     let db = with_pending();
-    assert_eq!(db.store.approval("appr_1").unwrap(), Some(approval("appr_1", "task_1", "hash_1")));
+    assert_eq!(
+        db.store.approval("appr_1").unwrap(),
+        Some(approval("appr_1", "task_1", "hash_1"))
+    );
     assert_eq!(db.store.approval("appr_none").unwrap(), None);
-    let err = db.store.insert_approval(&approval("appr_1", "task_1", "x")).unwrap_err();
-    assert!(matches!(err, StoreError::Duplicate { what: "approval", .. }), "{err:?}");
+    let err = db
+        .store
+        .insert_approval(&approval("appr_1", "task_1", "x"))
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            StoreError::Duplicate {
+                what: "approval",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
 }
 
 #[test]
 fn an_approval_needs_an_existing_task() {
     let db = db();
-    let err = db.store.insert_approval(&approval("appr_1", "task_none", "h")).unwrap_err();
+    let err = db
+        .store
+        .insert_approval(&approval("appr_1", "task_none", "h"))
+        .unwrap_err();
     assert!(matches!(err, StoreError::NoSuchTask(_)), "{err:?}");
 }
 
@@ -39,7 +59,12 @@ fn approvals_filter_by_state_newest_first() {
     db.store.insert_approval(&denied).unwrap();
 
     let ids = |state| -> Vec<String> {
-        db.store.approvals(state).unwrap().into_iter().map(|a| a.id).collect()
+        db.store
+            .approvals(state)
+            .unwrap()
+            .into_iter()
+            .map(|a| a.id)
+            .collect()
     };
     assert_eq!(ids(Some(ApprovalState::Pending)), ["appr_2", "appr_1"]);
     assert_eq!(ids(Some(ApprovalState::Denied)), ["appr_3"]);
@@ -50,24 +75,58 @@ fn approvals_filter_by_state_newest_first() {
 #[test]
 fn a_retry_finds_the_unexpired_pending_approval() {
     let db = with_pending();
-    let found = db.store.pending_approval_for("task_1", "hash_1", NOW + 1).unwrap();
+    let found = db
+        .store
+        .pending_approval_for("task_1", "hash_1", NOW + 1)
+        .unwrap();
     assert_eq!(found.map(|a| a.id).as_deref(), Some("appr_1"));
-    assert_eq!(db.store.pending_approval_for("task_1", "hash_x", NOW).unwrap(), None);
-    assert_eq!(db.store.pending_approval_for("task_2", "hash_1", NOW).unwrap(), None);
-    assert_eq!(db.store.pending_approval_for("task_1", "hash_1", NOW + HOUR).unwrap(), None);
+    assert_eq!(
+        db.store
+            .pending_approval_for("task_1", "hash_x", NOW)
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        db.store
+            .pending_approval_for("task_2", "hash_1", NOW)
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        db.store
+            .pending_approval_for("task_1", "hash_1", NOW + HOUR)
+            .unwrap(),
+        None
+    );
 
-    db.store.resolve_approval("appr_1", ApprovalState::Denied, "bob", None, None, NOW).unwrap();
-    assert_eq!(db.store.pending_approval_for("task_1", "hash_1", NOW).unwrap(), None);
+    db.store
+        .resolve_approval("appr_1", ApprovalState::Denied, "bob", None, None, NOW)
+        .unwrap();
+    assert_eq!(
+        db.store
+            .pending_approval_for("task_1", "hash_1", NOW)
+            .unwrap(),
+        None
+    );
 }
 
 #[test]
 fn approving_stores_the_grant_and_links_both_ways() {
     let db = with_pending();
     let mut g = grant("grant_1", "task_1", Some(1));
-    g.scope = GrantScope::Invocation { hash: "hash_1".to_string() };
+    g.scope = GrantScope::Invocation {
+        hash: "hash_1".to_string(),
+    };
     let resolved = db
         .store
-        .resolve_approval("appr_1", ApprovalState::Approved, "bob", Some("ok once"), Some(&g), NOW + 5)
+        .resolve_approval(
+            "appr_1",
+            ApprovalState::Approved,
+            "bob",
+            Some("ok once"),
+            Some(&g),
+            NOW + 5,
+        )
         .unwrap();
 
     assert_eq!(resolved.state, ApprovalState::Approved);
@@ -86,7 +145,14 @@ fn denying_records_who_and_why() {
     let db = with_pending();
     let resolved = db
         .store
-        .resolve_approval("appr_1", ApprovalState::Denied, "bob", Some("not today"), None, NOW)
+        .resolve_approval(
+            "appr_1",
+            ApprovalState::Denied,
+            "bob",
+            Some("not today"),
+            None,
+            NOW,
+        )
         .unwrap();
     assert_eq!(resolved.state, ApprovalState::Denied);
     assert_eq!(resolved.reason.as_deref(), Some("not today"));
@@ -96,13 +162,31 @@ fn denying_records_who_and_why() {
 #[test]
 fn an_approval_is_answered_once() {
     let db = with_pending();
-    db.store.resolve_approval("appr_1", ApprovalState::Denied, "bob", None, None, NOW).unwrap();
+    db.store
+        .resolve_approval("appr_1", ApprovalState::Denied, "bob", None, None, NOW)
+        .unwrap();
     let g = grant("grant_1", "task_1", Some(1));
     let err = db
         .store
-        .resolve_approval("appr_1", ApprovalState::Approved, "carol", None, Some(&g), NOW)
+        .resolve_approval(
+            "appr_1",
+            ApprovalState::Approved,
+            "carol",
+            None,
+            Some(&g),
+            NOW,
+        )
         .unwrap_err();
-    assert!(matches!(err, StoreError::ApprovalNotPending { state: ApprovalState::Denied, .. }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            StoreError::ApprovalNotPending {
+                state: ApprovalState::Denied,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
     assert!(err.to_string().contains("is denied, not pending"), "{err}");
     assert_eq!(db.store.grant("grant_1").unwrap(), None);
 }
@@ -113,14 +197,37 @@ fn a_lapsed_approval_cannot_be_approved_but_can_be_expired() {
     let g = grant("grant_1", "task_1", Some(1));
     let err = db
         .store
-        .resolve_approval("appr_1", ApprovalState::Approved, "bob", None, Some(&g), NOW + HOUR)
+        .resolve_approval(
+            "appr_1",
+            ApprovalState::Approved,
+            "bob",
+            None,
+            Some(&g),
+            NOW + HOUR,
+        )
         .unwrap_err();
-    assert!(matches!(err, StoreError::ApprovalNotPending { state: ApprovalState::Expired, .. }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            StoreError::ApprovalNotPending {
+                state: ApprovalState::Expired,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
     assert_eq!(db.store.grant("grant_1").unwrap(), None);
 
     let expired = db
         .store
-        .resolve_approval("appr_1", ApprovalState::Expired, "writ", None, None, NOW + HOUR)
+        .resolve_approval(
+            "appr_1",
+            ApprovalState::Expired,
+            "writ",
+            None,
+            None,
+            NOW + HOUR,
+        )
         .unwrap();
     assert_eq!(expired.state, ApprovalState::Expired);
 }
@@ -135,7 +242,10 @@ fn an_inconsistent_answer_writes_nothing() {
         (ApprovalState::Pending, None),
     ];
     for (state, grant) in cases {
-        let err = db.store.resolve_approval("appr_1", state, "bob", None, grant, NOW).unwrap_err();
+        let err = db
+            .store
+            .resolve_approval("appr_1", state, "bob", None, grant, NOW)
+            .unwrap_err();
         assert!(matches!(err, StoreError::Invalid(_)), "{err:?}");
     }
 
@@ -143,29 +253,54 @@ fn an_inconsistent_answer_writes_nothing() {
     let foreign = grant("grant_2", "task_2", Some(1));
     let err = db
         .store
-        .resolve_approval("appr_1", ApprovalState::Approved, "bob", None, Some(&foreign), NOW)
+        .resolve_approval(
+            "appr_1",
+            ApprovalState::Approved,
+            "bob",
+            None,
+            Some(&foreign),
+            NOW,
+        )
         .unwrap_err();
     assert!(matches!(err, StoreError::Invalid(_)), "{err:?}");
 
-    assert_eq!(db.store.approval("appr_1").unwrap().unwrap().state, ApprovalState::Pending);
+    assert_eq!(
+        db.store.approval("appr_1").unwrap().unwrap().state,
+        ApprovalState::Pending
+    );
     assert!(db.store.all_grants().unwrap().is_empty());
 }
 
 #[test]
 fn a_failed_grant_insert_leaves_the_approval_pending() {
     let db = with_pending();
-    db.store.insert_grant(&grant("grant_1", "task_1", None)).unwrap();
+    db.store
+        .insert_grant(&grant("grant_1", "task_1", None))
+        .unwrap();
     let err = db
         .store
-        .resolve_approval("appr_1", ApprovalState::Approved, "bob", None, Some(&grant("grant_1", "task_1", Some(1))), NOW)
+        .resolve_approval(
+            "appr_1",
+            ApprovalState::Approved,
+            "bob",
+            None,
+            Some(&grant("grant_1", "task_1", Some(1))),
+            NOW,
+        )
         .unwrap_err();
     assert!(matches!(err, StoreError::Duplicate { .. }), "{err:?}");
-    assert_eq!(db.store.approval("appr_1").unwrap().unwrap().state, ApprovalState::Pending);
+    assert_eq!(
+        db.store.approval("appr_1").unwrap().unwrap().state,
+        ApprovalState::Pending
+    );
 }
 
 #[test]
 fn resolving_an_unknown_approval_is_an_error() {
     let db = db();
-    let err = db.store.resolve_approval("appr_none", ApprovalState::Denied, "bob", None, None, NOW).unwrap_err();
+    let err = db
+        .store
+        .resolve_approval("appr_none", ApprovalState::Denied, "bob", None, None, NOW)
+        .unwrap_err();
     assert!(matches!(err, StoreError::NoSuchApproval(_)), "{err:?}");
 }

@@ -13,15 +13,27 @@ fn a_grant_reads_back_as_stored() {
     assert_eq!(db.store.grant("grant_1").unwrap(), Some(g));
     assert_eq!(db.store.grant("grant_none").unwrap(), None);
 
-    let err = db.store.insert_grant(&grant("grant_1", "task_1", None)).unwrap_err();
-    assert!(matches!(err, StoreError::Duplicate { what: "grant", .. }), "{err:?}");
+    let err = db
+        .store
+        .insert_grant(&grant("grant_1", "task_1", None))
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Duplicate { what: "grant", .. }),
+        "{err:?}"
+    );
 }
 
 #[test]
 fn a_grant_needs_an_existing_task() {
     let db = db();
-    let err = db.store.insert_grant(&grant("grant_1", "task_none", None)).unwrap_err();
-    assert!(matches!(err, StoreError::NoSuchTask(ref id) if id == "task_none"), "{err:?}");
+    let err = db
+        .store
+        .insert_grant(&grant("grant_1", "task_none", None))
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::NoSuchTask(ref id) if id == "task_none"),
+        "{err:?}"
+    );
 }
 
 #[test]
@@ -45,10 +57,21 @@ fn live_grants_leave_out_revoked_expired_used_up_and_other_tasks() {
         db.store.insert_grant(g).unwrap();
     }
 
-    let mut live: Vec<String> = db.store.live_grants("task_1", NOW).unwrap().into_iter().map(|g| g.id).collect();
+    let mut live: Vec<String> = db
+        .store
+        .live_grants("task_1", NOW)
+        .unwrap()
+        .into_iter()
+        .map(|g| g.id)
+        .collect();
     live.sort();
     assert_eq!(live, ["grant_counted", "grant_unlimited"]);
-    assert!(db.store.live_grants("task_1", NOW + HOUR).unwrap().is_empty());
+    assert!(
+        db.store
+            .live_grants("task_1", NOW + HOUR)
+            .unwrap()
+            .is_empty()
+    );
     assert_eq!(db.store.all_grants().unwrap().len(), grants.len());
 }
 
@@ -56,11 +79,16 @@ fn live_grants_leave_out_revoked_expired_used_up_and_other_tasks() {
 fn revoking_a_grant_reports_whether_it_was_live() {
     let db = db();
     db.store.insert_task(&task("task_1")).unwrap();
-    db.store.insert_grant(&grant("grant_1", "task_1", None)).unwrap();
+    db.store
+        .insert_grant(&grant("grant_1", "task_1", None))
+        .unwrap();
     assert!(db.store.revoke_grant("grant_1", NOW + 1).unwrap());
     assert!(!db.store.revoke_grant("grant_1", NOW + 2).unwrap());
     assert!(!db.store.revoke_grant("grant_none", NOW).unwrap());
-    assert_eq!(db.store.grant("grant_1").unwrap().unwrap().revoked_at, Some(NOW + 1));
+    assert_eq!(
+        db.store.grant("grant_1").unwrap().unwrap().revoked_at,
+        Some(NOW + 1)
+    );
 }
 
 #[test]
@@ -72,6 +100,12 @@ fn all_grants_are_newest_first() {
         g.created_at = at;
         db.store.insert_grant(&g).unwrap();
     }
-    let ids: Vec<String> = db.store.all_grants().unwrap().into_iter().map(|g| g.id).collect();
+    let ids: Vec<String> = db
+        .store
+        .all_grants()
+        .unwrap()
+        .into_iter()
+        .map(|g| g.id)
+        .collect();
     assert_eq!(ids, ["grant_b", "grant_c", "grant_a"]);
 }

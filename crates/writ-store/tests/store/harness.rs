@@ -114,7 +114,11 @@ pub fn record(i: i64) -> AuditRecord {
         task_id: Some("task_1".to_string()),
         enforcement_point: "hook:claude".to_string(),
         call_id: Some(format!("toolu_{i}")),
-        decision: Some(if i % 2 == 0 { Verdict::Allow } else { Verdict::Deny }),
+        decision: Some(if i % 2 == 0 {
+            Verdict::Allow
+        } else {
+            Verdict::Deny
+        }),
         tier: Some(Tier::Write),
         detail: json!({"command": format!("git commit -m 'step {i}'"), "reasons": ["in scope"], "ratio": 0.5}),
         prev_hash: String::new(),

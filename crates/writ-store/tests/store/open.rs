@@ -41,7 +41,11 @@ fn new_file_is_owner_only() {
 fn a_file_that_is_not_sqlite_is_an_error_not_a_panic() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("writ.db");
-    std::fs::write(&path, "this is not a database, just some text\n".repeat(200)).unwrap();
+    std::fs::write(
+        &path,
+        "this is not a database, just some text\n".repeat(200),
+    )
+    .unwrap();
 
     let err = SqliteStore::open(&path).unwrap_err();
     assert!(matches!(err, StoreError::NotADatabase { .. }), "{err:?}");
@@ -80,8 +84,14 @@ fn a_missing_folder_is_an_error() {
 fn a_newer_schema_is_refused() {
     let db = db();
     db.raw()
-        .execute("INSERT INTO schema_version (version, applied_at) VALUES (99, 0)", [])
+        .execute(
+            "INSERT INTO schema_version (version, applied_at) VALUES (99, 0)",
+            [],
+        )
         .unwrap();
     let err = SqliteStore::open(&db.path).unwrap_err();
-    assert!(matches!(err, StoreError::SchemaTooNew { found: 99, .. }), "{err:?}");
+    assert!(
+        matches!(err, StoreError::SchemaTooNew { found: 99, .. }),
+        "{err:?}"
+    );
 }

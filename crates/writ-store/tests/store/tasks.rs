@@ -21,7 +21,10 @@ fn inserting_a_task_twice_is_an_error() {
     let db = db();
     db.store.insert_task(&task("task_1")).unwrap();
     let err = db.store.insert_task(&task("task_1")).unwrap_err();
-    assert!(matches!(err, StoreError::Duplicate { what: "task", .. }), "{err:?}");
+    assert!(
+        matches!(err, StoreError::Duplicate { what: "task", .. }),
+        "{err:?}"
+    );
 }
 
 #[test]
@@ -32,7 +35,13 @@ fn tasks_are_listed_newest_first() {
         t.created_at = at;
         db.store.insert_task(&t).unwrap();
     }
-    let ids: Vec<String> = db.store.tasks().unwrap().into_iter().map(|t| t.id).collect();
+    let ids: Vec<String> = db
+        .store
+        .tasks()
+        .unwrap()
+        .into_iter()
+        .map(|t| t.id)
+        .collect();
     assert_eq!(ids, ["task_c", "task_b", "task_a"]);
 }
 
@@ -42,7 +51,10 @@ fn touch_moves_last_seen_forward_only() {
     db.store.insert_task(&task("task_1")).unwrap();
     db.store.touch_task("task_1", NOW + 10).unwrap();
     db.store.touch_task("task_1", NOW + 5).unwrap();
-    assert_eq!(db.store.task("task_1").unwrap().unwrap().last_seen_at, NOW + 10);
+    assert_eq!(
+        db.store.task("task_1").unwrap().unwrap().last_seen_at,
+        NOW + 10
+    );
 
     let err = db.store.touch_task("task_none", NOW).unwrap_err();
     assert!(matches!(err, StoreError::NoSuchTask(_)), "{err:?}");
@@ -53,16 +65,34 @@ fn ending_a_task_revokes_its_grants_and_expires_its_approvals() {
     let db = db();
     db.store.insert_task(&task("task_1")).unwrap();
     db.store.insert_task(&task("task_2")).unwrap();
-    db.store.insert_grant(&grant("grant_1", "task_1", Some(3))).unwrap();
-    db.store.insert_grant(&grant("grant_2", "task_2", None)).unwrap();
-    db.store.insert_approval(&approval("appr_1", "task_1", "h1")).unwrap();
-    db.store.insert_approval(&approval("appr_2", "task_2", "h2")).unwrap();
+    db.store
+        .insert_grant(&grant("grant_1", "task_1", Some(3)))
+        .unwrap();
+    db.store
+        .insert_grant(&grant("grant_2", "task_2", None))
+        .unwrap();
+    db.store
+        .insert_approval(&approval("appr_1", "task_1", "h1"))
+        .unwrap();
+    db.store
+        .insert_approval(&approval("appr_2", "task_2", "h2"))
+        .unwrap();
 
-    assert!(db.store.end_task("task_1", TaskState::Revoked, NOW + 7).unwrap());
+    assert!(
+        db.store
+            .end_task("task_1", TaskState::Revoked, NOW + 7)
+            .unwrap()
+    );
 
     let ended = db.store.task("task_1").unwrap().unwrap();
-    assert_eq!((ended.state, ended.ended_at), (TaskState::Revoked, Some(NOW + 7)));
-    assert_eq!(db.store.grant("grant_1").unwrap().unwrap().revoked_at, Some(NOW + 7));
+    assert_eq!(
+        (ended.state, ended.ended_at),
+        (TaskState::Revoked, Some(NOW + 7))
+    );
+    assert_eq!(
+        db.store.grant("grant_1").unwrap().unwrap().revoked_at,
+        Some(NOW + 7)
+    );
     assert!(db.store.live_grants("task_1", NOW).unwrap().is_empty());
     let expired = db.store.approval("appr_1").unwrap().unwrap();
     assert_eq!(expired.state, ApprovalState::Expired);
@@ -78,18 +108,33 @@ fn ending_a_task_revokes_its_grants_and_expires_its_approvals() {
 fn ending_a_task_twice_reports_it_was_not_active() {
     let db = db();
     db.store.insert_task(&task("task_1")).unwrap();
-    assert!(db.store.end_task("task_1", TaskState::Ended, NOW + 1).unwrap());
-    assert!(!db.store.end_task("task_1", TaskState::Expired, NOW + 2).unwrap());
+    assert!(
+        db.store
+            .end_task("task_1", TaskState::Ended, NOW + 1)
+            .unwrap()
+    );
+    assert!(
+        !db.store
+            .end_task("task_1", TaskState::Expired, NOW + 2)
+            .unwrap()
+    );
     let t = db.store.task("task_1").unwrap().unwrap();
     assert_eq!((t.state, t.ended_at), (TaskState::Ended, Some(NOW + 1)));
-    assert!(!db.store.end_task("task_none", TaskState::Ended, NOW).unwrap());
+    assert!(
+        !db.store
+            .end_task("task_none", TaskState::Ended, NOW)
+            .unwrap()
+    );
 }
 
 #[test]
 fn ending_a_task_into_active_is_refused() {
     let db = db();
     db.store.insert_task(&task("task_1")).unwrap();
-    let err = db.store.end_task("task_1", TaskState::Active, NOW).unwrap_err();
+    let err = db
+        .store
+        .end_task("task_1", TaskState::Active, NOW)
+        .unwrap_err();
     assert!(matches!(err, StoreError::Invalid(_)), "{err:?}");
 }
 
@@ -97,15 +142,22 @@ fn ending_a_task_into_active_is_refused() {
 fn changing_scope_revokes_the_tasks_grants() {
     let db = db();
     db.store.insert_task(&task("task_1")).unwrap();
-    db.store.insert_grant(&grant("grant_1", "task_1", None)).unwrap();
+    db.store
+        .insert_grant(&grant("grant_1", "task_1", None))
+        .unwrap();
     let scope = Scope {
         repos: vec!["octo/other".to_string()],
         ..Scope::default()
     };
-    db.store.set_task_scope("task_1", &scope, NOW + HOUR / 2).unwrap();
+    db.store
+        .set_task_scope("task_1", &scope, NOW + HOUR / 2)
+        .unwrap();
 
     assert_eq!(db.store.task("task_1").unwrap().unwrap().scope, scope);
     assert!(db.store.live_grants("task_1", NOW).unwrap().is_empty());
-    let err = db.store.set_task_scope("task_none", &scope, NOW).unwrap_err();
+    let err = db
+        .store
+        .set_task_scope("task_none", &scope, NOW)
+        .unwrap_err();
     assert!(matches!(err, StoreError::NoSuchTask(_)), "{err:?}");
 }
