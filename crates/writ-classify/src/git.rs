@@ -403,10 +403,11 @@ impl Git<'_, '_> {
             | "range" => {
                 self.output_option(args);
                 if sub == "clone"
-                    && let Some(dest) = positionals(args).get(1) {
-                        let dest = (*dest).clone();
-                        file(self.sh, state, &dest, Access::Write);
-                    }
+                    && let Some(dest) = positionals(args).get(1)
+                {
+                    let dest = (*dest).clone();
+                    file(self.sh, state, &dest, Access::Write);
+                }
                 self.push_op(sub, Tier::Write)
             }
             "filter-branch" | "filter-repo" => self.push_op(sub, Tier::Destructive),
@@ -453,9 +454,10 @@ impl Git<'_, '_> {
             {
                 file(self.sh, &state, &Word::Literal(v.into()), Access::Write);
             } else if matches!(t, "-o" | "--output" | "--output-directory")
-                && let Some(v) = args.get(i + 1) {
-                    file(self.sh, &state, v, Access::Write);
-                }
+                && let Some(v) = args.get(i + 1)
+            {
+                file(self.sh, &state, v, Access::Write);
+            }
         }
     }
 

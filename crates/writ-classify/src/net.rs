@@ -43,9 +43,10 @@ fn data_file(sh: &mut Shell<'_>, state: &State, value: &Word) {
         .or_else(|| text.strip_prefix('@'))
         .or_else(|| text.strip_prefix('<'));
     if let Some(f) = name.map(|f| f.split(';').next().unwrap_or(f))
-        && f != "-" {
-            file(sh, state, &Word::Literal(f.to_string()), Access::Read);
-        }
+        && f != "-"
+    {
+        file(sh, state, &Word::Literal(f.to_string()), Access::Read);
+    }
 }
 
 const CURL_VALUED: &[&str] = &[
@@ -191,9 +192,10 @@ pub fn curl(sh: &mut Shell<'_>, args: &[Word], state: &State) {
             "-o" | "--output" | "-c" | "--cookie-jar" | "--trace" | "--trace-ascii"
             | "--stderr" | "-D" | "--dump-header" => file(sh, state, &value, Access::Write),
             "--netrc-file" | "-b" | "--cookie" | "--key" | "-E" | "--cert"
-                if value.literal().is_some_and(|v| !v.contains('=')) => {
-                    file(sh, state, &value, Access::Read);
-                }
+                if value.literal().is_some_and(|v| !v.contains('=')) =>
+            {
+                file(sh, state, &value, Access::Read);
+            }
             "-H" | "--header" | "-w" | "--write-out" => data_file(sh, state, &value),
             "-K" | "--config" => sh.unknown("curl -K", "reads options from a file"),
             "--unix-socket" | "--abstract-unix-socket" => sh.unknown(

@@ -273,9 +273,10 @@ impl Engine {
             };
             if (verdict_kind == Verdict::Allow && op.tier > Tier::Write
                 || (verdict_kind == Verdict::Allow && grant.is_some() && !query.in_scope))
-                && let Some(g) = grant {
-                    push_unique(&mut decision.grants, &g.id);
-                }
+                && let Some(g) = grant
+            {
+                push_unique(&mut decision.grants, &g.id);
+            }
             if verdict_kind > decision.decision {
                 decision.decision = verdict_kind;
             }
@@ -292,12 +293,14 @@ impl Engine {
                 push_unique(&mut decision.policies, &p);
             }
             if let Some(note) = &op.note
-                && op.tier >= Tier::Write && verdict_kind != Verdict::Allow {
-                    push_unique(
-                        &mut decision.reasons,
-                        &format!("`{}`: {note}", op.resource.name),
-                    );
-                }
+                && op.tier >= Tier::Write
+                && verdict_kind != Verdict::Allow
+            {
+                push_unique(
+                    &mut decision.reasons,
+                    &format!("`{}`: {note}", op.resource.name),
+                );
+            }
         }
         if decision.decision != Verdict::Allow {
             decision.grants.clear();

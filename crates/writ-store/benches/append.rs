@@ -1,6 +1,7 @@
 //! Audit append throughput and the cost of opening an existing database,
 //! reported against a baseline measured in the same process: hashing and
-//! serialising the same records without storing them.
+//! serialising the same records (what the chain hash covers) without
+//! storing them.
 //!
 //! Run with `cargo bench -p writ-store --bench append`.
 
@@ -9,7 +10,7 @@
 use std::time::{Duration, Instant};
 
 use serde_json::json;
-use writ_core::{AuditRecord, Tier, Verdict, canonical_json};
+use writ_core::{AuditRecord, Tier, Verdict, sha256_hex};
 use writ_store::{SqliteStore, Store};
 
 const BATCH: i64 = 10_000;
@@ -50,8 +51,8 @@ fn baseline(records: &[AuditRecord]) -> Duration {
     for r in records {
         let mut r = r.clone();
         r.prev_hash = prev;
-        r.hash = r.compute_hash();
-        let text = canonical_json(&serde_json::to_value(&r).unwrap());
+        let text = r.chained_text();
+        r.hash = sha256_hex(text.as_bytes());
         std::hint::black_box(text);
         prev = r.hash;
     }

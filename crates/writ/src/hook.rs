@@ -100,9 +100,10 @@ fn pre_tool(event: &str, input: &Value) -> ExitCode {
         Err(e) => return refuse_pre(event, &format!("writ could not decide ({e}); denied")),
     };
     if decision.decision == Verdict::Approval
-        && let Some(d) = wait_for_approval(&inv, &decision) {
-            decision = d;
-        }
+        && let Some(d) = wait_for_approval(&inv, &decision)
+    {
+        decision = d;
+    }
     match decision.decision {
         Verdict::Allow => quiet(),
         Verdict::Deny => refuse_pre(

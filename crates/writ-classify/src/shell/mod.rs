@@ -408,7 +408,6 @@ impl<'a> Shell<'a> {
             match r {
                 IoRedirect::HereDocument(fd, doc) if fd.is_none_or(|f| f == 0) => {
                     text = Some(if doc.requires_expansion {
-                        
                         self.heredoc_body(&doc.doc.value, state)
                     } else {
                         Word::Literal(doc.doc.value.clone())

@@ -1,11 +1,12 @@
 //! The `audit` table: an append-only, hash-chained sequence. Each row keeps
-//! the record's canonical JSON (the source of truth that verification
-//! recomputes from) and copies of its main fields as columns for queries.
+//! the record's canonical JSON without its `hash` (exactly the bytes the
+//! hash covers, and the source of truth that verification recomputes from),
+//! the hash beside it, and copies of the main fields as columns for queries.
 //! `audit_head` holds the last seq and hash, updated in the same
 //! transaction, so removing the newest rows is detectable too.
 
 use rusqlite::{OptionalExtension, Transaction};
-use writ_core::{AuditRecord, Tier, Verdict, canonical_json};
+use writ_core::{AuditRecord, Tier, Verdict, sha256_hex};
 
 use super::rows::collect;
 use crate::{Result, StoreError};
@@ -46,21 +47,26 @@ pub(crate) fn append_all(
 pub(crate) fn tail(tx: &Transaction<'_>, n: usize) -> Result<Vec<AuditRecord>> {
     let limit = i64::try_from(n).unwrap_or(i64::MAX);
     let mut stmt = tx.prepare(
-        "SELECT seq, record FROM \
-         (SELECT seq, record FROM audit ORDER BY seq DESC LIMIT ?1) AS newest ORDER BY seq",
+        "SELECT seq, hash, record FROM \
+         (SELECT seq, hash, record FROM audit ORDER BY seq DESC LIMIT ?1) AS newest ORDER BY seq",
     )?;
     let rows = collect(stmt.query_map([limit], seq_and_text)?)?;
-    rows.iter().map(|(seq, text)| parse(*seq, text)).collect()
+    rows.into_iter()
+        .map(|(seq, hash, text)| parse(seq, &text, hash))
+        .collect()
 }
 
 pub(crate) fn by_call(tx: &Transaction<'_>, call_id: &str) -> Result<Vec<AuditRecord>> {
-    let mut stmt = tx.prepare("SELECT seq, record FROM audit WHERE call_id = ?1 ORDER BY seq")?;
+    let mut stmt =
+        tx.prepare("SELECT seq, hash, record FROM audit WHERE call_id = ?1 ORDER BY seq")?;
     let rows = collect(stmt.query_map([call_id], seq_and_text)?)?;
-    rows.iter().map(|(seq, text)| parse(*seq, text)).collect()
+    rows.into_iter()
+        .map(|(seq, hash, text)| parse(seq, &text, hash))
+        .collect()
 }
 
-fn seq_and_text(row: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, String)> {
-    Ok((row.get(0)?, row.get(1)?))
+fn seq_and_text(row: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, String, String)> {
+    Ok((row.get(0)?, row.get(1)?, row.get(2)?))
 }
 
 pub(crate) fn count(tx: &Transaction<'_>) -> Result<i64> {
@@ -100,8 +106,9 @@ fn set_head(tx: &Transaction<'_>, head: &Head) -> Result<()> {
 fn chain(tx: &Transaction<'_>, head: &mut Head, mut record: AuditRecord) -> Result<AuditRecord> {
     record.seq = head.seq + 1;
     record.prev_hash = std::mem::take(&mut head.hash);
-    record.hash = record.compute_hash();
-    let text = canonical_text(&record)?;
+    // The stored text is the hashed text, so the record is serialised once.
+    let text = record.chained_text();
+    record.hash = sha256_hex(text.as_bytes());
 
     tx.prepare_cached(INSERT)?.execute((
         record.seq,
@@ -122,20 +129,13 @@ fn chain(tx: &Transaction<'_>, head: &mut Head, mut record: AuditRecord) -> Resu
     Ok(record)
 }
 
-/// The canonical JSON of a whole record, `hash` included.
-pub(crate) fn canonical_text(record: &AuditRecord) -> Result<String> {
-    let value = serde_json::to_value(record).map_err(|source| StoreError::Encode {
-        what: "audit record",
-        source,
-    })?;
-    Ok(canonical_json(&value))
-}
-
-/// Reads a stored record's JSON.
-pub(crate) fn parse(seq: i64, text: &str) -> Result<AuditRecord> {
-    serde_json::from_str(text).map_err(|e| StoreError::Decode {
+/// Reads a stored record from its JSON and its hash.
+pub(crate) fn parse(seq: i64, text: &str, hash: String) -> Result<AuditRecord> {
+    let mut record: AuditRecord = serde_json::from_str(text).map_err(|e| StoreError::Decode {
         what: "audit record",
         id: seq.to_string(),
         detail: e.to_string(),
-    })
+    })?;
+    record.hash = hash;
+    Ok(record)
 }

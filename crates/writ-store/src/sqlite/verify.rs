@@ -1,6 +1,6 @@
 //! Verification of the audit chain from stored data alone: every row's
-//! JSON must be canonical and hash to its `hash`, its columns must agree
-//! with its JSON, seqs must run 1, 2, 3… with each `prev_hash` naming the
+//! JSON must be canonical and hash to its `hash` column, its other columns
+//! must agree with its JSON, seqs must run 1, 2, 3… with each `prev_hash` naming the
 //! row before, and the chain must end exactly where `audit_head` says.
 //!
 //! This module only reads. It reports the first bad record and stops.
@@ -15,8 +15,9 @@ use crate::{BadRecord, GENESIS_HASH, Result, VerifyReport};
 const SELECT: &str = "SELECT seq, time, kind, user_name, agent, task_id, call_id, decision, tier, \
                       prev_hash, hash, record FROM audit ORDER BY seq";
 
-/// Column names in `SELECT` order, after `seq` and before `record`.
-const COLUMNS: [&str; 10] = [
+/// Column names in `SELECT` order, after `seq`; `hash` is checked by
+/// recomputing it.
+const COLUMNS: [&str; 9] = [
     "time",
     "kind",
     "user_name",
@@ -26,7 +27,6 @@ const COLUMNS: [&str; 10] = [
     "decision",
     "tier",
     "prev_hash",
-    "hash",
 ];
 
 /// Where the walk along the chain has got to.
@@ -155,16 +155,17 @@ impl Walk {
     }
 }
 
-/// Parses the row's JSON, which must be canonical and carry the row's seq.
+/// Parses the row's JSON, which must be canonical and carry the row's seq,
+/// and takes the hash from its column.
 fn read_record(row: &Row<'_>, seq: i64) -> rusqlite::Result<Result<AuditRecord, String>> {
-    let Value::Text(text) = row.get::<_, Value>(11)? else {
-        return Ok(Err("record json is not text".to_string()));
+    let (Value::Text(hash), Value::Text(text)) = (row.get(10)?, row.get(11)?) else {
+        return Ok(Err("hash or record json is not text".to_string()));
     };
-    let record = match audit::parse(seq, &text) {
+    let record = match audit::parse(seq, &text, hash) {
         Ok(record) => record,
         Err(e) => return Ok(Err(format!("record json does not parse: {e}"))),
     };
-    if audit::canonical_text(&record).ok().as_deref() != Some(text.as_str()) {
+    if record.chained_text() != text {
         return Ok(Err(
             "record json is not in canonical form (it was edited)".to_string()
         ));
@@ -192,7 +193,7 @@ fn check_columns(row: &Row<'_>, record: &AuditRecord) -> rusqlite::Result<Option
 }
 
 /// The column values a record's JSON implies, in `COLUMNS` order.
-fn expected_columns(record: &AuditRecord) -> [Value; 10] {
+fn expected_columns(record: &AuditRecord) -> [Value; 9] {
     let text = |s: &str| Value::Text(s.to_string());
     let optional = |s: Option<&str>| s.map_or(Value::Null, text);
     [
@@ -205,6 +206,5 @@ fn expected_columns(record: &AuditRecord) -> [Value; 10] {
         optional(record.decision.map(Verdict::as_str)),
         optional(record.tier.map(Tier::as_str)),
         text(&record.prev_hash),
-        text(&record.hash),
     ]
 }

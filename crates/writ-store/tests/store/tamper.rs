@@ -2,7 +2,7 @@
 //! detected by `verify`, naming the first bad record.
 
 use rusqlite::Connection;
-use writ_core::{AuditRecord, canonical_json};
+use writ_core::AuditRecord;
 use writ_store::Store;
 
 use crate::harness::{Db, record, with_records};
@@ -16,17 +16,20 @@ fn first_bad(db: &Db) -> (i64, String) {
     (bad.seq, bad.why)
 }
 
+/// A stored record as `audit_tail` would return it.
 fn stored(conn: &Connection, seq: i64) -> AuditRecord {
-    let text: String = conn
-        .query_row("SELECT record FROM audit WHERE seq = ?1", [seq], |r| {
-            r.get(0)
-        })
+    let sql = "SELECT hash, record FROM audit WHERE seq = ?1";
+    let (hash, text): (String, String) = conn
+        .query_row(sql, [seq], |r| Ok((r.get(0)?, r.get(1)?)))
         .unwrap();
-    serde_json::from_str(&text).unwrap()
+    let mut record: AuditRecord = serde_json::from_str(&text).unwrap();
+    record.hash = hash;
+    record
 }
 
+/// The text the store keeps: the canonical JSON the hash covers.
 fn text(record: &AuditRecord) -> String {
-    canonical_json(&serde_json::to_value(record).unwrap())
+    record.chained_text()
 }
 
 /// Writes a row whose columns agree with its (forged) JSON.

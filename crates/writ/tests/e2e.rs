@@ -1,0 +1,287 @@
+//! End-to-end tests of the `writ` binary over a real git repository, a bare
+//! remote, real Claude Code payloads and the shared decision cases.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use serde_json::{Value, json};
+
+struct Setting {
+    _dir: tempfile::TempDir,
+    repo: PathBuf,
+    home: PathBuf,
+    writ_home: PathBuf,
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let ok = Command::new("git")
+        .args(["-c", "user.email=t@example.invalid", "-c", "user.name=t"])
+        .args(args)
+        .current_dir(dir)
+        .env("HOME", dir)
+        .output()
+        .expect("git runs");
+    assert!(
+        ok.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+}
+
+/// The setting of `shared/cases/README.md`.
+fn setting() -> Setting {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().canonicalize().expect("canonical");
+    let home = root.join("home");
+    std::fs::create_dir_all(home.join(".ssh")).unwrap();
+    std::fs::create_dir_all(home.join(".aws")).unwrap();
+    std::fs::write(home.join(".ssh/id_ed25519"), "key").unwrap();
+    std::fs::write(home.join(".aws/credentials"), "[default]").unwrap();
+    std::fs::write(home.join(".bashrc"), "# rc").unwrap();
+    git(&root, &["init", "-q", "--bare", "-b", "main", "remote.git"]);
+    let repo = root.join("repo");
+    git(&root, &["init", "-q", "-b", "main", "repo"]);
+    std::fs::create_dir_all(repo.join("src")).unwrap();
+    std::fs::write(repo.join("src/main.rs"), "fn main() {}\n").unwrap();
+    std::fs::write(repo.join(".env"), "SECRET_TOKEN=not-a-real-secret\n").unwrap();
+    std::fs::write(repo.join(".gitignore"), ".env\n").unwrap();
+    git(&repo, &["add", "."]);
+    git(&repo, &["commit", "-qm", "init"]);
+    git(&repo, &["remote", "add", "origin", "../remote.git"]);
+    git(&repo, &["push", "-q", "origin", "main"]);
+    git(&repo, &["checkout", "-q", "-b", "feature/x"]);
+    git(&repo, &["push", "-q", "-u", "origin", "feature/x"]);
+    let writ_home = root.join("writ-home");
+    Setting {
+        _dir: dir,
+        repo,
+        home,
+        writ_home,
+    }
+}
+
+impl Setting {
+    fn writ(&self, args: &[&str], task: Option<&str>, stdin: Option<&str>) -> Output {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_writ"));
+        cmd.args(args)
+            .current_dir(&self.repo)
+            .env("WRIT_HOME", &self.writ_home)
+            .env("HOME", &self.home)
+            .env("USER", "alice")
+            .env_remove("WRIT_TASK")
+            .env_remove("CLAUDECODE")
+            .env_remove("CLAUDE_CODE_SESSION_ID")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        if let Some(t) = task {
+            cmd.env("WRIT_TASK", t);
+        }
+        let mut child = cmd.spawn().expect("writ runs");
+        if let Some(text) = stdin {
+            use std::io::Write;
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(text.as_bytes())
+                .unwrap();
+        }
+        drop(child.stdin.take());
+        child.wait_with_output().expect("writ ends")
+    }
+
+    fn start_task(&self) -> String {
+        let out = self.writ(
+            &[
+                "task",
+                "start",
+                "--repo",
+                ".",
+                "--branch",
+                "feature/*",
+                "--json",
+            ],
+            None,
+            None,
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["id"].as_str().unwrap().to_string()
+    }
+
+    fn hook(&self, task: &str, command: &str, call: &str) -> (i32, Value) {
+        let payload = json!({
+            "session_id": "s", "transcript_path": "/dev/null", "cwd": self.repo,
+            "hook_event_name": "PreToolUse", "tool_name": "Bash",
+            "tool_input": {"command": command, "description": "d"}, "tool_use_id": call,
+        });
+        let out = self.writ(&["hook", "claude"], Some(task), Some(&payload.to_string()));
+        let answer: Value = serde_json::from_slice(&out.stdout).expect("hook prints JSON");
+        (out.status.code().unwrap_or(-1), answer)
+    }
+}
+
+fn shared() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared")
+}
+
+#[test]
+fn shared_shell_cases_pass() {
+    let s = setting();
+    let _ = s.writ(&["policy", "check"], None, None);
+    let cases = shared().join("cases/shell.toml");
+    let out = s.writ(
+        &[
+            "policy",
+            "test",
+            cases.to_str().unwrap(),
+            "--repo",
+            ".",
+            "--branch",
+            "feature/*",
+        ],
+        None,
+        None,
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains(" passed, 0 failed"), "{text}");
+}
+
+#[test]
+fn claude_code_fixtures_are_answered() {
+    let s = setting();
+    let dir = shared().join("fixtures/claude-code/2.1.332");
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    names.sort();
+    assert!(names.len() >= 40);
+    for path in names {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let out = s.writ(&["hook", "claude"], None, Some(&text));
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        let answer: Value =
+            serde_json::from_slice(&out.stdout).unwrap_or_else(|_| panic!("{name}: not JSON"));
+        let code = out.status.code().unwrap();
+        let denied = answer["hookSpecificOutput"]["permissionDecision"] == "deny";
+        // No task is active here: only the read tier may pass.
+        let expect_deny = name.contains("PreToolUse.Bash.git-push")
+            || name.contains("PreToolUse.Read.env")
+            || name.contains("PreToolUse.Write")
+            || name.contains("PreToolUse.Edit")
+            || name.contains("PreToolUse.mcp__")
+            || name.contains("PreToolUse.Bash.rm-rf");
+        if name.contains("PreToolUse") {
+            assert_eq!(denied, expect_deny, "{name}: {answer}");
+            assert_eq!(code, if denied { 2 } else { 0 }, "{name}");
+        } else if name.contains("PermissionRequest") {
+            assert_eq!(
+                answer["hookSpecificOutput"]["decision"]["behavior"], "deny",
+                "{name}"
+            );
+        } else {
+            assert_eq!(answer, json!({}), "{name}");
+            assert_eq!(code, 0, "{name}");
+        }
+    }
+}
+
+#[test]
+fn bad_hook_input_is_denied_not_allowed() {
+    let s = setting();
+    for input in [
+        "",
+        "{",
+        "[1]",
+        "\u{0}\u{ff}",
+        "{\"hook_event_name\":\"PreToolUse\"}",
+    ] {
+        let out = s.writ(&["hook", "claude"], None, Some(input));
+        let answer: Value = serde_json::from_slice(&out.stdout).expect("always JSON");
+        assert_eq!(
+            answer["hookSpecificOutput"]["permissionDecision"], "deny",
+            "{input:?}"
+        );
+        assert_eq!(out.status.code(), Some(2));
+    }
+}
+
+#[test]
+fn push_to_main_needs_approval_and_the_identical_retry_passes() {
+    let s = setting();
+    let task = s.start_task();
+    let (code, answer) = s.hook(&task, "git push origin feature/x", "c1");
+    assert_eq!((code, answer.clone()), (0, json!({})), "{answer}");
+
+    let (code, answer) = s.hook(&task, "git push origin HEAD:main", "c2");
+    assert_eq!(code, 2);
+    let reason = answer["hookSpecificOutput"]["permissionDecisionReason"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let id = reason
+        .split_whitespace()
+        .find(|w| w.starts_with("appr_"))
+        .unwrap()
+        .trim_end_matches([':', '.', ','])
+        .to_string();
+
+    let (code, _) = s.hook(&task, "git push origin HEAD:refs/heads/main", "c3");
+    assert_eq!(code, 2, "a different invocation is not covered");
+
+    let approved = s.writ(&["approve", &id], None, None);
+    assert!(
+        approved.status.success(),
+        "{}",
+        String::from_utf8_lossy(&approved.stderr)
+    );
+    let from_agent = s.writ(&["approve", &id], Some(&task), None);
+    assert!(
+        !from_agent.status.success(),
+        "an agent's environment may not approve"
+    );
+
+    let (code, answer) = s.hook(&task, "git push origin HEAD:main", "c4");
+    assert_eq!((code, answer.clone()), (0, json!({})), "{answer}");
+    let (code, _) = s.hook(&task, "git push origin HEAD:main", "c5");
+    assert_eq!(code, 2, "--once allows one retry only");
+
+    let verify = s.writ(&["audit", "verify"], None, None);
+    assert!(
+        verify.status.success(),
+        "{}",
+        String::from_utf8_lossy(&verify.stderr)
+    );
+
+    let db = rusqlite::Connection::open(s.writ_home.join("writ.db")).unwrap();
+    let tables: Vec<String> = db
+        .prepare("SELECT name FROM sqlite_master WHERE type='table' AND name LIKE 'audit%' AND name != 'audit_head'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let table = &tables[0];
+    let changed = db
+        .execute(
+            &format!("UPDATE {table} SET decision = 'allow' WHERE seq = 3"),
+            [],
+        )
+        .unwrap();
+    assert_eq!(changed, 1);
+    drop(db);
+    let verify = s.writ(&["audit", "verify"], None, None);
+    assert!(!verify.status.success(), "tampering must be detected");
+    assert!(
+        String::from_utf8_lossy(&verify.stderr).contains("record 3"),
+        "{}",
+        String::from_utf8_lossy(&verify.stderr)
+    );
+}
