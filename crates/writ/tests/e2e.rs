@@ -1,3 +1,9 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test harness: a failed setup step should stop the test loudly"
+)]
+
 //! End-to-end tests of the `writ` binary over a real git repository, a bare
 //! remote, real Claude Code payloads and the shared decision cases.
 

@@ -31,8 +31,7 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// Pragmas set on every connection: `synchronous=FULL` so a commit is on
 /// disk when it returns. WAL is set once per file, by [`ensure_wal`].
 const PRAGMAS: &str = "PRAGMA synchronous = FULL;
-PRAGMA foreign_keys = ON;
-PRAGMA cache_size = -16000;";
+PRAGMA foreign_keys = ON;";
 
 /// How long to wait between attempts to switch a new file to WAL.
 const WAL_RETRY: Duration = Duration::from_millis(10);
