@@ -98,6 +98,11 @@ pub enum StoreError {
         /// Why not.
         detail: String,
     },
+    /// SQLite found the file damaged while using it.
+    #[error(
+        "the database is damaged ({0}); stop writ, move the file aside and restore it from a backup"
+    )]
+    Corrupt(rusqlite::Error),
     /// Any other database failure.
     #[error("database error: {0}; retry, and check disk space and permissions if it persists")]
     Sql(rusqlite::Error),
@@ -108,6 +113,9 @@ impl From<rusqlite::Error> for StoreError {
         match err.sqlite_error_code() {
             Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
                 StoreError::Busy
+            }
+            Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase) => {
+                StoreError::Corrupt(err)
             }
             _ => StoreError::Sql(err),
         }

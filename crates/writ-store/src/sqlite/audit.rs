@@ -50,7 +50,7 @@ pub(crate) fn tail(tx: &Transaction<'_>, n: usize) -> Result<Vec<AuditRecord>> {
         "SELECT seq, hash, record FROM \
          (SELECT seq, hash, record FROM audit ORDER BY seq DESC LIMIT ?1) AS newest ORDER BY seq",
     )?;
-    let rows = collect(stmt.query_map([limit], seq_and_text)?)?;
+    let rows = collect(stmt.query_map([limit], stored_row)?)?;
     rows.into_iter()
         .map(|(seq, hash, text)| parse(seq, &text, hash))
         .collect()
@@ -59,13 +59,13 @@ pub(crate) fn tail(tx: &Transaction<'_>, n: usize) -> Result<Vec<AuditRecord>> {
 pub(crate) fn by_call(tx: &Transaction<'_>, call_id: &str) -> Result<Vec<AuditRecord>> {
     let mut stmt =
         tx.prepare("SELECT seq, hash, record FROM audit WHERE call_id = ?1 ORDER BY seq")?;
-    let rows = collect(stmt.query_map([call_id], seq_and_text)?)?;
+    let rows = collect(stmt.query_map([call_id], stored_row)?)?;
     rows.into_iter()
         .map(|(seq, hash, text)| parse(seq, &text, hash))
         .collect()
 }
 
-fn seq_and_text(row: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, String, String)> {
+fn stored_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, String, String)> {
     Ok((row.get(0)?, row.get(1)?, row.get(2)?))
 }
 

@@ -23,6 +23,7 @@ use std::time::{Duration, Instant};
 use rusqlite::{Connection, ErrorCode, Transaction, TransactionBehavior};
 use writ_core::{Approval, ApprovalState, AuditRecord, Grant, Millis, Scope, Task, TaskState};
 
+use self::schema::Found;
 use crate::{DecisionCommit, Result, Store, StoreError, VerifyReport};
 
 /// How long a writer waits for another process's write lock.
@@ -47,10 +48,7 @@ impl SqliteStore {
     /// and its schema if it is new. Its folder must exist.
     pub fn open(path: &Path) -> Result<SqliteStore> {
         create_file(path)?;
-        let mut conn = Connection::open(path).map_err(|e| open_error(path, e))?;
-        configure(&mut conn).map_err(|e| open_error(path, e))?;
-        let found = schema::version(&conn).map_err(|e| open_error(path, e))?;
-        ensure_wal(&conn).map_err(|e| open_error(path, e))?;
+        let (mut conn, found) = connect(path).map_err(|e| open_error(path, e))?;
         check_version(&mut conn, path, found)?;
         Ok(SqliteStore {
             conn: Mutex::new(conn),
@@ -101,9 +99,15 @@ fn create_file(path: &Path) -> Result<()> {
     }
 }
 
-fn configure(conn: &mut Connection) -> rusqlite::Result<()> {
+/// Opens a configured connection and reads what the file holds. Reading the version is the first read of the file, so a file
+/// that is not a database fails here.
+fn connect(path: &Path) -> rusqlite::Result<(Connection, Found)> {
+    let conn = Connection::open(path)?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
-    conn.execute_batch(PRAGMAS)
+    conn.execute_batch(PRAGMAS)?;
+    let found = schema::found(&conn)?;
+    ensure_wal(&conn)?;
+    Ok((conn, found))
 }
 
 /// Puts the file in WAL mode, so readers never block the writer; the mode
@@ -129,19 +133,21 @@ fn is_busy(err: &rusqlite::Error) -> bool {
 }
 
 /// Checks the schema version, creating the schema on a new database.
-fn check_version(conn: &mut Connection, path: &Path, found: Option<i64>) -> Result<()> {
+fn check_version(conn: &mut Connection, path: &Path, found: Found) -> Result<()> {
     let found = match found {
-        Some(found) => found,
-        None => schema::create(conn).map_err(|e| open_error(path, e))?,
+        Found::Empty => schema::create(conn).map_err(|e| open_error(path, e))?,
+        other => other,
     };
-    if found > schema::SCHEMA_VERSION {
-        return Err(StoreError::SchemaTooNew {
-            path: path.to_path_buf(),
-            found,
+    let path = path.to_path_buf();
+    match found {
+        Found::Version(v) if v > schema::SCHEMA_VERSION => Err(StoreError::SchemaTooNew {
+            path,
+            found: v,
             supported: schema::SCHEMA_VERSION,
-        });
+        }),
+        Found::Version(_) => Ok(()),
+        Found::Empty | Found::Foreign => Err(StoreError::NotADatabase { path }),
     }
-    Ok(())
 }
 
 /// Names the file in errors raised while opening it.

@@ -7,7 +7,7 @@
 //! `INTEGER PRIMARY KEY` for `audit.seq`, which makes seq the row id; the
 //! PostgreSQL backend would declare it `BIGINT PRIMARY KEY`.
 
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
+use rusqlite::{Connection, TransactionBehavior};
 
 use crate::GENESIS_HASH;
 use writ_core::now_millis;
@@ -86,30 +86,46 @@ CREATE TABLE audit_head (
 );
 ";
 
-/// The version stored in the database, or `None` for a database writ has
-/// not set up yet.
-pub(crate) fn version(conn: &Connection) -> rusqlite::Result<Option<i64>> {
-    let exists: bool = conn.query_row(
-        "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'",
-        [],
-        |row| row.get(0),
-    )?;
-    if !exists {
-        return Ok(None);
-    }
-    conn.query_row("SELECT max(version) FROM schema_version", [], |row| {
-        row.get(0)
-    })
-    .optional()
-    .map(Option::flatten)
+/// What an opened file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Found {
+    /// No tables: a new file, for writ to set up.
+    Empty,
+    /// writ's schema at this version.
+    Version(i64),
+    /// Tables of some other program.
+    Foreign,
 }
 
-/// Creates the schema unless another process did so first; returns the
-/// version the database now has.
-pub(crate) fn create(conn: &mut Connection) -> rusqlite::Result<i64> {
+/// What the database holds. Two small queries on an existing file.
+pub(crate) fn found(conn: &Connection) -> rusqlite::Result<Found> {
+    let (tables, ours): (i64, bool) = conn.query_row(
+        "SELECT count(*), coalesce(sum(name = 'schema_version'), 0) > 0 \
+         FROM sqlite_master WHERE type = 'table'",
+        [],
+        |row| Ok((row.get(0)?, row.get(1)?)),
+    )?;
+    if !ours {
+        return Ok(if tables == 0 {
+            Found::Empty
+        } else {
+            Found::Foreign
+        });
+    }
+    let version: Option<i64> =
+        conn.query_row("SELECT max(version) FROM schema_version", [], |row| {
+            row.get(0)
+        })?;
+    Ok(version.map_or(Found::Foreign, Found::Version))
+}
+
+/// Creates the schema unless another process did so first; returns what
+/// the database holds now.
+pub(crate) fn create(conn: &mut Connection) -> rusqlite::Result<Found> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    if let Some(found) = version(&tx)? {
-        return Ok(found);
+    let now = found(&tx)?;
+    if now != Found::Empty {
+        return Ok(now);
     }
     tx.execute_batch(V1)?;
     tx.execute(
@@ -121,5 +137,5 @@ pub(crate) fn create(conn: &mut Connection) -> rusqlite::Result<i64> {
         [GENESIS_HASH],
     )?;
     tx.commit()?;
-    Ok(SCHEMA_VERSION)
+    Ok(Found::Version(SCHEMA_VERSION))
 }

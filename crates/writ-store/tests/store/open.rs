@@ -67,8 +67,27 @@ fn a_damaged_database_is_an_error_not_a_panic() {
     std::fs::write(&db.path, bytes).unwrap();
     let _ = std::fs::remove_file(db.path.with_extension("db-wal"));
 
-    let result = SqliteStore::open(&db.path).and_then(|s| s.tasks());
-    assert!(result.is_err());
+    let err = SqliteStore::open(&db.path)
+        .and_then(|s| s.tasks())
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            StoreError::NotADatabase { .. } | StoreError::Corrupt(_)
+        ),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn a_sqlite_file_of_another_program_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("other.db");
+    let other = rusqlite::Connection::open(&path).unwrap();
+    other.execute("CREATE TABLE tasks (x TEXT)", []).unwrap();
+    drop(other);
+    let err = SqliteStore::open(&path).unwrap_err();
+    assert!(matches!(err, StoreError::NotADatabase { .. }), "{err:?}");
 }
 
 #[test]
