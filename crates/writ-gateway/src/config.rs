@@ -134,6 +134,10 @@ impl Config {
         duration("defaults.task_ttl", &self.defaults.task_ttl)?;
         duration("defaults.approval_ttl", &self.defaults.approval_ttl)?;
         duration("defaults.approval_wait", &self.defaults.approval_wait)?;
+        // An invalid pattern must stop writ from loading, never silently
+        // leave a branch unprotected.
+        writ_classify::Globs::new(&self.defaults.protected_branches)
+            .map_err(|e| format!("`defaults.protected_branches`: {e}"))?;
         for (name, agent) in &self.agents {
             if !self.users.contains_key(&agent.user) {
                 return Err(format!(
@@ -239,6 +243,12 @@ mod tests {
     fn unknown_keys_are_errors() {
         let err = Config::parse("[defaults]\ntask_tll = \"1h\"\n").unwrap_err();
         assert!(err.contains("task_tll"), "{err}");
+    }
+
+    #[test]
+    fn an_invalid_protected_branch_pattern_is_an_error() {
+        let err = Config::parse("[defaults]\nprotected_branches = [\"rel[ease\"]\n").unwrap_err();
+        assert!(err.contains("protected_branches"), "{err}");
     }
 
     #[test]

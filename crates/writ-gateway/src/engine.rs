@@ -351,6 +351,23 @@ impl Engine {
         }
     }
 
+    /// Ends every task whose ttl or idle limit has passed (its grants end
+    /// with it and its pending approvals expire). Returns how many.
+    pub fn sweep(&self, now: Millis) -> Result<usize, GatewayError> {
+        let mut ended = 0;
+        for task in self.store.tasks()? {
+            let state = task.effective_state(now);
+            if task.state == TaskState::Active
+                && state != TaskState::Active
+                && self.store.end_task(&task.id, state, now)?
+            {
+                tracing::info!(task.id = %task.id, state = %state, "task ended by sweep");
+                ended += 1;
+            }
+        }
+        Ok(ended)
+    }
+
     fn expire_if_due(&self, inv: &Invocation, now: Millis) {
         let Some(id) = &inv.task_id else { return };
         if let Ok(Some(task)) = self.store.task(id) {
@@ -378,7 +395,7 @@ impl Engine {
                 "input": crate::engine::redact(&inv.tool_input),
                 "cwd": inv.cwd,
                 "operations": ev.decision.operations,
-                "reasons": ev.decision.reasons,
+                "reasons": ev.decision.reasons.iter().map(|r| redact_text(r)).collect::<Vec<_>>(),
             }),
             state: ApprovalState::Pending,
             created_at: now,
@@ -404,8 +421,8 @@ impl Engine {
             tier: Some(ev.decision.tier),
             detail: json!({
                 "invocation": { "tool": inv.tool_name, "input": redact(&inv.tool_input), "cwd": inv.cwd, "session": inv.session_id, "hash": ev.hash },
-                "operations": ev.decision.operations,
-                "reasons": ev.decision.reasons,
+                "operations": redact(&serde_json::to_value(&ev.decision.operations).unwrap_or_default()),
+                "reasons": ev.decision.reasons.iter().map(|r| redact_text(r)).collect::<Vec<_>>(),
                 "policies": ev.decision.policies,
                 "grants": ev.decision.grants,
                 "approval_id": ev.decision.approval_id,

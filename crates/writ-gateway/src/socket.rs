@@ -84,9 +84,13 @@ fn handle(engine: &Engine, stream: UnixStream) {
             message: "request too large".into(),
         },
         Ok(_) => match serde_json::from_str::<Request>(&line) {
-            Ok(Request::Decide { invocation }) => Response::Decision {
-                decision: engine.decide(&invocation),
-            },
+            Ok(Request::Decide { mut invocation }) => {
+                // The record says the daemon decided it.
+                invocation.enforcement_point.push_str("@serve");
+                Response::Decision {
+                    decision: engine.decide(&invocation),
+                }
+            }
             Ok(Request::Outcome {
                 invocation,
                 outcome,

@@ -224,59 +224,51 @@ impl PolicyPack {
     /// Evaluates one request against only the policies whose scope can
     /// match it.
     pub fn evaluate(&self, principal: &Principal<'_>, query: &Query<'_>) -> Evaluation {
-        match self.request(principal, query) {
-            Ok((request, entities)) => {
-                let set = self.index.candidates(&request, &self.set);
-                let response =
-                    cedar_policy::Authorizer::new().is_authorized(&request, &set, &entities);
-                Evaluation {
-                    allowed: response.decision() == cedar_policy::Decision::Allow,
-                    policies: response
-                        .diagnostics()
-                        .reason()
-                        .map(|p| p.to_string())
-                        .collect(),
-                    errors: response
-                        .diagnostics()
-                        .errors()
-                        .map(|e| one_line(&e.to_string()))
-                        .collect(),
-                }
-            }
-            Err(why) => Evaluation {
-                allowed: false,
-                policies: Vec::new(),
-                errors: vec![why],
-            },
-        }
+        self.evaluate_with(principal, query, true)
     }
 
     /// Evaluates against the whole set, without the index: the baseline
     /// the index is measured against, and a cross-check in tests.
     pub fn evaluate_unindexed(&self, principal: &Principal<'_>, query: &Query<'_>) -> Evaluation {
-        match self.request(principal, query) {
-            Ok((request, entities)) => {
-                let response =
-                    cedar_policy::Authorizer::new().is_authorized(&request, &self.set, &entities);
-                Evaluation {
-                    allowed: response.decision() == cedar_policy::Decision::Allow,
-                    policies: response
-                        .diagnostics()
-                        .reason()
-                        .map(|p| p.to_string())
-                        .collect(),
-                    errors: response
-                        .diagnostics()
-                        .errors()
-                        .map(|e| one_line(&e.to_string()))
-                        .collect(),
-                }
+        self.evaluate_with(principal, query, false)
+    }
+
+    fn evaluate_with(
+        &self,
+        principal: &Principal<'_>,
+        query: &Query<'_>,
+        indexed: bool,
+    ) -> Evaluation {
+        let (request, entities) = match self.request(principal, query) {
+            Ok(built) => built,
+            Err(why) => {
+                return Evaluation {
+                    allowed: false,
+                    policies: Vec::new(),
+                    errors: vec![why],
+                };
             }
-            Err(why) => Evaluation {
-                allowed: false,
-                policies: Vec::new(),
-                errors: vec![why],
-            },
+        };
+        let candidates;
+        let set = if indexed {
+            candidates = self.index.candidates(&request, &self.set);
+            &*candidates
+        } else {
+            &self.set
+        };
+        let response = cedar_policy::Authorizer::new().is_authorized(&request, set, &entities);
+        Evaluation {
+            allowed: response.decision() == cedar_policy::Decision::Allow,
+            policies: response
+                .diagnostics()
+                .reason()
+                .map(|p| p.to_string())
+                .collect(),
+            errors: response
+                .diagnostics()
+                .errors()
+                .map(|e| one_line(&e.to_string()))
+                .collect(),
         }
     }
 

@@ -278,6 +278,15 @@ fn unreachable_hook() -> Result<ExitCode> {
 fn serve() -> Result<ExitCode> {
     let engine = Arc::new(open_engine()?);
     let socket = engine.home.socket_path();
+    let sweeper = Arc::clone(&engine);
+    std::thread::spawn(move || {
+        loop {
+            if let Err(e) = sweeper.sweep(now_millis()) {
+                tracing::warn!(error = %e, "task sweep failed");
+            }
+            std::thread::sleep(std::time::Duration::from_secs(5));
+        }
+    });
     println!(
         "writ serve: home `{}`, socket `{}`; stop with Ctrl-C",
         engine.home.root.display(),
@@ -462,6 +471,7 @@ fn task(command: TaskCommand) -> Result<ExitCode> {
         }
         TaskCommand::List { json } => {
             let now = now_millis();
+            engine.sweep(now).map_err(|e| anyhow!("{e}"))?;
             let tasks = engine.store.tasks()?;
             if json {
                 let list: Vec<Value> = tasks

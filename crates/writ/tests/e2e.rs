@@ -291,3 +291,134 @@ fn push_to_main_needs_approval_and_the_identical_retry_passes() {
         String::from_utf8_lossy(&verify.stderr)
     );
 }
+
+#[test]
+fn an_expired_task_loses_its_authority() {
+    let s = setting();
+    let out = s.writ(
+        &[
+            "task",
+            "start",
+            "--repo",
+            ".",
+            "--branch",
+            "feature/*",
+            "--ttl",
+            "2s",
+        ],
+        None,
+        None,
+    );
+    assert!(out.status.success());
+    let task = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let (code, _) = s.hook(&task, "git push origin feature/x", "e1");
+    assert_eq!(code, 0);
+    std::thread::sleep(std::time::Duration::from_millis(2200));
+    let (code, answer) = s.hook(&task, "git push origin feature/x", "e2");
+    assert_eq!(code, 2, "{answer}");
+    let reason = answer["hookSpecificOutput"]["permissionDecisionReason"]
+        .as_str()
+        .unwrap();
+    assert!(reason.contains("expired"), "{reason}");
+    let (code, _) = s.hook(&task, "git status", "e3");
+    assert_eq!(code, 0, "reads stay allowed without a task");
+    let list = s.writ(&["task", "list", "--json"], None, None);
+    let tasks: Value = serde_json::from_slice(&list.stdout).unwrap();
+    assert_eq!(tasks[0]["state"], "expired");
+}
+
+#[test]
+fn the_daemon_answers_as_the_hook_does() {
+    use std::os::unix::fs::PermissionsExt;
+    let s = setting();
+    let task = s.start_task();
+    let commands = [
+        "git status",
+        "git push origin feature/x",
+        "git push origin HEAD:main",
+        "cat .env",
+        "r''m -rf ~",
+    ];
+    let direct: Vec<i32> = commands
+        .iter()
+        .enumerate()
+        .map(|(i, c)| s.hook(&task, c, &format!("d{i}")).0)
+        .collect();
+
+    let mut daemon = Command::new(env!("CARGO_BIN_EXE_writ"))
+        .arg("serve")
+        .env("WRIT_HOME", &s.writ_home)
+        .env("HOME", &s.home)
+        .env("USER", "alice")
+        .env_remove("WRIT_TASK")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let socket = s.writ_home.join("writ.sock");
+    for _ in 0..100 {
+        if socket.exists() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(socket.exists(), "the daemon made its socket");
+    let mode = std::fs::metadata(&socket).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "only the owner may use the socket");
+    let before = s
+        .writ(&["audit", "tail", "-n", "1000", "--json"], None, None)
+        .stdout;
+    let via: Vec<i32> = commands
+        .iter()
+        .enumerate()
+        .map(|(i, c)| s.hook(&task, c, &format!("v{i}")).0)
+        .collect();
+    let after = s
+        .writ(&["audit", "tail", "-n", "1000", "--json"], None, None)
+        .stdout;
+    daemon.kill().unwrap();
+    let _ = daemon.wait();
+    assert_eq!(direct, via);
+    assert_eq!(direct, vec![0, 0, 2, 2, 2]);
+    let count = |b: &[u8]| String::from_utf8_lossy(b).lines().count();
+    assert_eq!(
+        count(&after) - count(&before),
+        commands.len(),
+        "the daemon recorded each decision"
+    );
+    let tail = String::from_utf8_lossy(&after);
+    assert!(
+        tail.contains("\"call_id\":\"v4\""),
+        "records carry the call id"
+    );
+    assert_eq!(
+        tail.matches("\"enforcement_point\":\"hook:claude@serve\"")
+            .count(),
+        commands.len(),
+        "the daemon decided each call"
+    );
+}
+
+#[test]
+fn token_shaped_values_never_reach_the_audit_trail() {
+    let s = setting();
+    let task = s.start_task();
+    let token = "ghp_abcdefghijklmnopqrstuvwxyz0123456789";
+    let commands = [
+        format!("curl -H 'Authorization: Bearer {token}' https://api.example.invalid/user"),
+        format!("GH_TOKEN={token} gh pr merge 3"),
+        format!("echo {token} > notes.txt"),
+    ];
+    for (i, c) in commands.iter().enumerate() {
+        s.hook(&task, c, &format!("t{i}"));
+    }
+    let tail = s.writ(&["audit", "tail", "-n", "100", "--json"], None, None);
+    let text = String::from_utf8_lossy(&tail.stdout);
+    assert!(text.lines().count() >= 3, "{text}");
+    assert!(
+        !text.contains(token),
+        "a token reached the audit trail: {text}"
+    );
+    let approvals = s.writ(&["approvals", "--json"], None, None);
+    assert!(!String::from_utf8_lossy(&approvals.stdout).contains(token));
+}
