@@ -445,6 +445,7 @@ impl Git<'_, '_> {
             cwd: self.cwd.clone(),
             branch: Branch::OnDisk,
             functions: Default::default(),
+            links: Vec::new(),
         };
         for (i, w) in args.iter().enumerate() {
             let Some(t) = w.literal() else { continue };

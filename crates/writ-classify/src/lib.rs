@@ -39,6 +39,9 @@ pub struct Context {
     pub protected_branches: Globs,
     /// The task's own branches.
     pub task_branches: Globs,
+    /// The user's tool table (`policies/tools.toml` in writ's home): its
+    /// entries add to, and replace, the shipped table's.
+    pub extra_tools: Option<std::sync::Arc<table::ToolTable>>,
 }
 
 /// A set of glob patterns over names, such as branch names.
@@ -105,6 +108,7 @@ impl Context {
             protected_branches: Globs::new(&["main".into(), "master".into()])
                 .unwrap_or_else(|_| Globs::empty()),
             task_branches: Globs::empty(),
+            extra_tools: None,
         }
     }
 }

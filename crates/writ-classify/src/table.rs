@@ -83,6 +83,9 @@ struct TableFile {
     tool: BTreeMap<String, ToolSpec>,
 }
 
+/// A tool table: tool name to how its arguments are read.
+pub type ToolTable = BTreeMap<String, ToolSpec>;
+
 /// The table shipped with writ.
 pub const SHIPPED: &str = include_str!("../tools.toml");
 

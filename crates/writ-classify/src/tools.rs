@@ -156,7 +156,13 @@ pub fn exec(sh: &mut Shell<'_>, argv: &[Word], cmd: &SimpleCmd, state: &mut Stat
         }
         "ssh" | "scp" | "sftp" | "rsync" | "nc" | "ncat" | "netcat" | "socat" | "telnet"
         | "ftp" => sh.unknown(name, "reaches another machine in ways writ does not model"),
-        _ => match tools().get(name) {
+        _ => match sh
+            .ctx
+            .extra_tools
+            .as_ref()
+            .and_then(|t| t.get(name))
+            .or_else(|| tools().get(name))
+        {
             Some(spec) => table_tool(sh, name, spec, args, state),
             None => sh.unknown(name, format!("writ does not know what `{name}` does")),
         },
@@ -225,7 +231,11 @@ pub fn file(sh: &mut Shell<'_>, state: &State, word: &Word, access: Access) {
 }
 
 fn file_path(sh: &mut Shell<'_>, state: &State, text: &str, access: Access) {
-    if text == "-" || text == "/dev/null" || text == "/dev/stdout" || text == "/dev/stderr" {
+    if matches!(
+        text,
+        "-" | "/dev/null" | "/dev/stdout" | "/dev/stderr" | "/dev/stdin"
+    ) || text.starts_with("/dev/fd/")
+    {
         return;
     }
     let path = Path::new(text);
@@ -239,8 +249,23 @@ fn file_path(sh: &mut Shell<'_>, state: &State, text: &str, access: Access) {
             );
         }
     };
-    let facts = paths::facts(sh.ctx, &cwd, path);
+    let mut facts = paths::facts(sh.ctx, &cwd, path);
+    through_links(sh, state, &mut facts);
     sh.push(file_op(&facts, access));
+}
+
+/// A path through a symlink made earlier in the same command is judged as
+/// its target too: the stricter facts win.
+fn through_links(sh: &Shell<'_>, state: &State, facts: &mut paths::PathFacts) {
+    for (link, target) in &state.links {
+        if let Ok(rest) = facts.real.strip_prefix(link) {
+            let behind = paths::facts(sh.ctx, Path::new("/"), &target.join(rest));
+            facts.secret |= behind.secret;
+            facts.control |= behind.control;
+            facts.critical |= behind.critical;
+            facts.in_workspace &= behind.in_workspace;
+        }
+    }
 }
 
 /// The operation for a resolved path.
@@ -252,6 +277,7 @@ pub fn file_op(facts: &paths::PathFacts, access: Access) -> Operation {
         Access::List => ("file.list", Tier::Read),
         Access::Write if facts.secret => ("file.write", Tier::Secret),
         Access::Write => ("file.write", Tier::Write),
+        Access::Delete if facts.critical => ("file.delete", Tier::Destructive),
         Access::Delete | Access::DeleteUnder if facts.in_workspace => ("file.delete", Tier::Write),
         Access::Delete | Access::DeleteUnder => ("file.delete", Tier::Destructive),
     };
@@ -336,7 +362,7 @@ fn pattern_may_name_secret(sh: &Shell<'_>, dir: &Path, pattern: &str) -> bool {
     };
     let matcher = glob.compile_matcher();
     // Bash's `*` does not match a leading dot unless the pattern has one.
-    let dot_ok = pattern.starts_with('.');
+    let dot_ok = pattern.starts_with('.') || pattern == "**";
     const SAMPLES: &[&str] = &[
         ".env",
         ".env.local",
@@ -463,6 +489,22 @@ fn option_parts<'a>(option: &'a str, spec: &ToolSpec) -> (&'a str, Option<&'a st
 }
 
 fn table_tool(sh: &mut Shell<'_>, name: &str, spec: &ToolSpec, args: &[Word], state: &State) {
+    // Some tools spell long options with one dash (`go test -exec`): a
+    // word that names a listed option whole is that option.
+    for word in args.iter().filter_map(Word::literal) {
+        let name_part = word.split('=').next().unwrap_or(word);
+        if !name_part.starts_with("--") && name_part.len() > 2 {
+            if spec.unknown_options.iter().any(|o| o == name_part) {
+                return sh.unknown(
+                    name,
+                    format!("`{name} {name_part}` has effects writ does not model"),
+                );
+            }
+            if spec.exec_options.iter().any(|o| o == name_part) {
+                return sh.unknown(name, format!("`{name} {name_part}` runs another program"));
+            }
+        }
+    }
     let (options, operands) = split_options(args, |o| spec.takes_value(o));
     let mut pattern_given = false;
     for (option, value) in &options {
@@ -957,12 +999,30 @@ fn copy(sh: &mut Shell<'_>, name: &str, args: &[Word], state: &State, moves: boo
     }
 }
 
-fn link(sh: &mut Shell<'_>, args: &[Word], state: &State) {
+fn link(sh: &mut Shell<'_>, args: &[Word], state: &mut State) {
     let valued = |o: &str| matches!(o, "-t" | "--target-directory" | "-S" | "--suffix");
-    let (_, operands) = split_options(args, valued);
+    let (options, operands) = split_options(args, valued);
     sh.push(program_op("ln", "run", Tier::Write));
-    if let Some(last) = operands.last() {
-        file(sh, state, last, Access::Write);
+    if options
+        .iter()
+        .any(|(o, _)| o.starts_with("-t") || o.starts_with("--target"))
+    {
+        return sh.unknown("ln -t", "links into a folder writ does not follow");
+    }
+    let Some(last) = operands.last() else { return };
+    file(sh, state, last, Access::Write);
+    let target = (operands.len() >= 2).then(|| operands[0]);
+    let cwd = state.cwd.clone();
+    match (target.and_then(Word::literal), last.literal(), cwd) {
+        (Some(target), Some(link), Some(cwd)) => {
+            // A relative target is relative to the link's folder.
+            let link_path = paths::resolve(&cwd, Path::new(link));
+            let base = link_path.parent().map_or(cwd.clone(), Path::to_path_buf);
+            let target_path = paths::resolve(&base, Path::new(target));
+            state.links.push((link_path, target_path));
+        }
+        (None, _, _) if operands.len() == 1 => {}
+        _ => sh.unknown("ln", "a link writ cannot follow"),
     }
 }
 
@@ -1009,6 +1069,7 @@ fn find(sh: &mut Shell<'_>, args: &[Word], cmd: &SimpleCmd, state: &mut State) {
     for s in &starts {
         file(sh, state, s, Access::List);
     }
+    let filter = name_filter(&args[i..]);
     while let Some(word) = args.get(i) {
         i += 1;
         let Some(t) = word.literal() else { continue };
@@ -1018,29 +1079,39 @@ fn find(sh: &mut Shell<'_>, args: &[Word], cmd: &SimpleCmd, state: &mut State) {
                     .iter()
                     .position(|w| matches!(w.literal(), Some(";") | Some("+")))
                     .map_or(args.len(), |p| i + p);
-                let inner: Vec<Word> = args[i..end]
-                    .iter()
-                    .map(|w| {
-                        if w.literal().is_some_and(|t| t.contains("{}")) {
-                            Word::Dynamic {
-                                text: "{}".into(),
-                                glob: false,
-                            }
-                        } else {
-                            w.clone()
-                        }
-                    })
-                    .collect();
-                if inner.is_empty() {
+                if i == end {
                     sh.unknown("find", "`-exec` without a command");
-                } else {
-                    exec(sh, &inner, cmd, state);
+                }
+                // `{}` is each file found: a pattern under each start point.
+                for start in &starts {
+                    let found = found_files(start, filter.as_deref());
+                    let inner: Vec<Word> = args[i..end]
+                        .iter()
+                        .map(|w| match w.literal() {
+                            Some("{}") => found.clone(),
+                            Some(t) if t.contains("{}") => Word::Dynamic {
+                                text: t.into(),
+                                glob: false,
+                            },
+                            _ => w.clone(),
+                        })
+                        .collect();
+                    if !inner.is_empty() {
+                        exec(sh, &inner, cmd, state);
+                    }
                 }
                 i = end + 1;
             }
             "-delete" => {
+                // Without a name filter everything under the start point
+                // goes, which is as good as deleting it.
+                let access = if filter.is_some() {
+                    Access::DeleteUnder
+                } else {
+                    Access::Delete
+                };
                 for s in &starts {
-                    file(sh, state, s, Access::DeleteUnder);
+                    file(sh, state, s, access);
                 }
             }
             "-fprint" | "-fprint0" | "-fls" | "-fprintf" => {
@@ -1058,6 +1129,50 @@ fn find(sh: &mut Shell<'_>, args: &[Word], cmd: &SimpleCmd, state: &mut State) {
             t if t.starts_with("-newer") => i += 1,
             _ => {}
         }
+    }
+}
+
+/// The one `-name`/`-iname` pattern a `find` expression filters on, when
+/// the expression has exactly one and no alternation or negation.
+fn name_filter(expr: &[Word]) -> Option<String> {
+    let words: Vec<&str> = expr.iter().filter_map(Word::literal).collect();
+    let alternatives = [
+        "-o",
+        "-or",
+        "!",
+        "-not",
+        ",",
+        "-path",
+        "-ipath",
+        "-regex",
+        "-iregex",
+        "-wholename",
+    ];
+    if words.iter().any(|w| alternatives.contains(w)) {
+        return None;
+    }
+    let names: Vec<&str> = words
+        .windows(2)
+        .filter(|w| matches!(w[0], "-name" | "-iname"))
+        .map(|w| w[1])
+        .collect();
+    match names.as_slice() {
+        [one] if !one.contains('/') => Some((*one).to_string()),
+        _ => None,
+    }
+}
+
+/// A word standing for the files `find` passes to `-exec`.
+fn found_files(start: &Word, filter: Option<&str>) -> Word {
+    match start.literal() {
+        Some(dir) => Word::Dynamic {
+            text: format!("{}/{}", dir.trim_end_matches('/'), filter.unwrap_or("**")),
+            glob: true,
+        },
+        None => Word::Dynamic {
+            text: "{}".into(),
+            glob: false,
+        },
     }
 }
 

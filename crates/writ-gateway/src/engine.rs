@@ -73,6 +73,8 @@ pub struct Engine {
     pub store: Arc<dyn Store>,
     /// `$HOME`, for secret and control paths.
     pub user_home: PathBuf,
+    /// The user's tool table, from `policies/tools.toml`.
+    pub extra_tools: Option<Arc<writ_classify::table::ToolTable>>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -110,6 +112,7 @@ impl Engine {
             .map_err(|e| GatewayError::Config(format!("cannot read: {e}")))?;
         let config = Config::parse(&text).map_err(GatewayError::Config)?;
         let pack = PolicyPack::load(&home.policies_dir(), &config.entitlements())?;
+        let extra_tools = load_tools(&home.policies_dir().join("tools.toml"))?;
         let store = SqliteStore::open(&home.database_path())?;
         Ok(Engine {
             home,
@@ -117,6 +120,7 @@ impl Engine {
             pack,
             store: Arc::new(store),
             user_home: user_home.to_path_buf(),
+            extra_tools,
         })
     }
 
@@ -223,6 +227,7 @@ impl Engine {
             protected_branches: Globs::new(&self.config.defaults.protected_branches)
                 .unwrap_or_else(|_| Globs::empty()),
             task_branches: Globs::new(&branches).unwrap_or_else(|_| Globs::empty()),
+            extra_tools: self.extra_tools.clone(),
         }
     }
 
@@ -594,6 +599,33 @@ impl Engine {
         }
         Ok(())
     }
+}
+
+/// Reads the user's tool table, if there is one; an invalid table stops
+/// writ from loading rather than being ignored.
+fn load_tools(path: &Path) -> Result<Option<Arc<writ_classify::table::ToolTable>>, GatewayError> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => {
+            return Err(GatewayError::Config(format!(
+                "cannot read `{}`: {e}",
+                path.display()
+            )));
+        }
+    };
+    writ_classify::table::parse(&text)
+        .map(|t| Some(Arc::new(t)))
+        .map_err(|e| {
+            GatewayError::Config(format!(
+                "`{}`: {}; see the shipped table's header for the fields",
+                path.display(),
+                e.to_string()
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            ))
+        })
 }
 
 /// How long an approval's grant lives.

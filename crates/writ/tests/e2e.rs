@@ -160,6 +160,29 @@ fn shared_shell_cases_pass() {
 }
 
 #[test]
+fn writs_own_spellings_of_each_class_pass() {
+    let s = setting();
+    let cases =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/cases/shell-spellings.toml");
+    let out = s.writ(
+        &[
+            "policy",
+            "test",
+            cases.to_str().unwrap(),
+            "--repo",
+            ".",
+            "--branch",
+            "feature/*",
+        ],
+        None,
+        None,
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains(" passed, 0 failed"), "{text}");
+}
+
+#[test]
 fn claude_code_fixtures_are_answered() {
     let s = setting();
     let dir = shared().join("fixtures/claude-code/2.1.332");
@@ -421,4 +444,29 @@ fn token_shaped_values_never_reach_the_audit_trail() {
     );
     let approvals = s.writ(&["approvals", "--json"], None, None);
     assert!(!String::from_utf8_lossy(&approvals.stdout).contains(token));
+}
+
+#[test]
+fn users_extend_the_tool_table_and_a_broken_table_fails_closed() {
+    let s = setting();
+    let task = s.start_task();
+    assert_eq!(
+        s.hook(&task, "id -u", "u1").0,
+        2,
+        "`id` is unknown by default"
+    );
+    let table = s.writ_home.join("policies/tools.toml");
+    std::fs::write(&table, "[tool.id]\noperands = \"none\"\n").unwrap();
+    assert_eq!(
+        s.hook(&task, "id -u", "u2").0,
+        0,
+        "a user entry makes it known"
+    );
+    std::fs::write(&table, "[tool.id]\noperandz = \"none\"\n").unwrap();
+    let (code, answer) = s.hook(&task, "git status", "u3");
+    assert_eq!(code, 2, "an invalid table stops writ: {answer}");
+    let reason = answer["hookSpecificOutput"]["permissionDecisionReason"]
+        .as_str()
+        .unwrap();
+    assert!(reason.contains("tools.toml"), "{reason}");
 }

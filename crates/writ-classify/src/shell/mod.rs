@@ -52,6 +52,8 @@ pub struct State {
     pub branch: Branch,
     /// Names of shell functions defined so far.
     pub functions: HashSet<String>,
+    /// Symlinks made earlier in the same command: link path to target.
+    pub links: Vec<(PathBuf, PathBuf)>,
 }
 
 impl State {
@@ -64,6 +66,11 @@ impl State {
             self.branch = Branch::Unknown;
         }
         self.functions.extend(other.functions.iter().cloned());
+        for link in &other.links {
+            if !self.links.contains(link) {
+                self.links.push(link.clone());
+            }
+        }
     }
 }
 
@@ -112,16 +119,25 @@ impl<'a> Shell<'a> {
         self.ops.push(Operation::unknown(clip(what), note));
     }
 
+    /// Records that the input is past a size or depth limit. The default
+    /// pack denies these outright (`guard.over-limit`), so that length or
+    /// nesting can never turn a denial into an approval.
+    pub fn over_limit(&mut self, what: &str, note: impl Into<String>) {
+        let mut op = Operation::unknown(clip(what), note);
+        op.action = "shell.over-limit".into();
+        self.ops.push(op);
+    }
+
     /// Parses and walks `text` as a script in `state`.
     pub fn script(&mut self, text: &str, state: &mut State) {
         if self.depth >= MAX_DEPTH {
-            return self.unknown(text, "nested deeper than writ follows");
+            return self.over_limit(text, "nested deeper than writ follows");
         }
         if text.len() > MAX_COMMAND_BYTES {
-            return self.unknown(text, "command longer than writ decides");
+            return self.over_limit(text, "command longer than writ decides");
         }
         if bracket_depth(text) > MAX_BRACKETS {
-            return self.unknown(text, "brackets nested deeper than writ follows");
+            return self.over_limit(text, "brackets nested deeper than writ follows");
         }
         let options = ParserOptions::default();
         let mut parser = Parser::new(std::io::Cursor::new(text), &options);
@@ -195,7 +211,7 @@ impl<'a> Shell<'a> {
         self.commands += 1;
         if self.commands > MAX_COMMANDS {
             if self.commands == MAX_COMMANDS + 1 {
-                self.unknown("…", "more commands than writ decides in one call");
+                self.over_limit("…", "more commands than writ decides in one call");
             }
             return;
         }
@@ -348,10 +364,8 @@ impl<'a> Shell<'a> {
                 CommandPrefixOrSuffixItem::ProcessSubstitution(_, sub) => {
                     let mut inner = state.clone();
                     self.list(&sub.list, &mut inner);
-                    cmd.argv.push(Word::Dynamic {
-                        text: "<(…)".into(),
-                        glob: false,
-                    });
+                    // The program sees a pipe, not a file on disk.
+                    cmd.argv.push(Word::Literal("/dev/fd/63".into()));
                 }
             }
         }
@@ -546,6 +560,7 @@ pub fn classify(ctx: &Context, command: &str) -> Vec<Operation> {
         cwd: Some(ctx.cwd.clone()),
         branch: Branch::OnDisk,
         functions: HashSet::new(),
+        links: Vec::new(),
     };
     shell.script(command, &mut state);
     if shell.ops.is_empty() {
@@ -553,4 +568,58 @@ pub fn classify(ctx: &Context, command: &str) -> Vec<Operation> {
         return Vec::new();
     }
     shell.ops
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use writ_core::Tier;
+
+    fn ctx() -> Context {
+        Context::for_tests("/nonexistent/project", "/nonexistent/home")
+    }
+
+    fn over_limit(command: &str) -> bool {
+        classify(&ctx(), command)
+            .iter()
+            .any(|op| op.action == "shell.over-limit")
+    }
+
+    #[test]
+    fn many_commands_are_over_the_limit_not_truncated_quietly() {
+        let long = vec!["true"; MAX_COMMANDS + 10].join("; ") + "; rm -rf ~";
+        assert!(over_limit(&long));
+    }
+
+    #[test]
+    fn deep_nesting_is_over_the_limit() {
+        let mut nested = "true".to_string();
+        for _ in 0..(MAX_DEPTH + 2) {
+            nested = format!("sh -c {}", shell_quote(&nested));
+        }
+        assert!(over_limit(&nested));
+        let brackets = "(".repeat(MAX_BRACKETS + 5) + "true" + &")".repeat(MAX_BRACKETS + 5);
+        assert!(over_limit(&brackets));
+    }
+
+    #[test]
+    fn long_text_is_over_the_limit() {
+        let long = format!("echo {}", "a".repeat(MAX_COMMAND_BYTES));
+        assert!(over_limit(&long));
+    }
+
+    #[test]
+    fn a_cd_inside_a_subshell_does_not_leak_out() {
+        let ops = classify(&ctx(), "(cd /nonexistent/project/src) ; rm -rf ../outside");
+        let rm = ops
+            .iter()
+            .find(|o| o.action == "file.delete")
+            .expect("rm decided");
+        assert_eq!(rm.resource.name, "/nonexistent/outside");
+        assert_eq!(rm.tier, Tier::Destructive);
+    }
+
+    fn shell_quote(s: &str) -> String {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
 }
