@@ -99,6 +99,37 @@ impl Repo {
             .map(String::as_str)
     }
 
+    /// A remote URL as a stable name: local paths (absolute, relative to
+    /// the working tree, or `file://`) become real absolute paths; network
+    /// URLs are kept as written.
+    pub fn normalize_url(&self, url: &str) -> String {
+        let local = url.strip_prefix("file://").unwrap_or(url);
+        let is_network = url.contains("://") && !url.starts_with("file://");
+        let scp_like = !local.starts_with('/')
+            && !local.starts_with('.')
+            && local
+                .split('/')
+                .next()
+                .is_some_and(|first| first.contains(':'));
+        if is_network || scp_like {
+            return url.to_string();
+        }
+        paths::resolve(&self.root, Path::new(local))
+            .to_string_lossy()
+            .into_owned()
+    }
+
+    /// Every URL a remote of this repository pushes to, normalised.
+    pub fn remote_urls(&self) -> Vec<String> {
+        self.config
+            .iter()
+            .filter(|(k, _)| {
+                k.starts_with("remote.") && (k.ends_with(".url") || k.ends_with(".pushurl"))
+            })
+            .flat_map(|(_, v)| v.iter().map(|u| self.normalize_url(u)))
+            .collect()
+    }
+
     /// Whether a local branch of that name exists.
     pub fn has_branch(&self, name: &str) -> bool {
         if self.git_dir.join("refs/heads").join(name).is_file() {
@@ -616,8 +647,8 @@ impl Git<'_, '_> {
         let url = repo
             .get(&format!("remote.{remote}.pushurl"))
             .or_else(|| repo.get(&format!("remote.{remote}.url")))
-            .map(str::to_string)
-            .unwrap_or_else(|| remote.clone());
+            .map(|u| repo.normalize_url(u))
+            .unwrap_or_else(|| repo.normalize_url(&remote));
         let ctx = PushCtx {
             repo: &repo,
             remote: &remote,

@@ -676,7 +676,14 @@ fn runs_in_workspace(task: &Task, op: &Operation, cwd: &Path) -> bool {
         ResourceKind::GitRef => op.resource.branch.is_none(),
         _ => false,
     };
-    local && op.tier == Tier::Write && task_roots(task).iter().any(|root| cwd.starts_with(root))
+    // A local git change happens in the repository it names, wherever the
+    // shell stood (`git -C ../other commit`).
+    let place = match (op.resource.kind, op.resource.repo.as_deref()) {
+        (ResourceKind::GitRef, Some(repo)) => Path::new(repo),
+        (ResourceKind::GitRef, None) => return false,
+        _ => cwd,
+    };
+    local && op.tier == Tier::Write && task_roots(task).iter().any(|root| place.starts_with(root))
 }
 
 /// Whether an operation's resource lies inside the task's scope.
@@ -720,8 +727,9 @@ pub fn in_scope(task: &Task, op: &Operation) -> bool {
 /// A task repo (local path or `owner/name`) against a remote URL or path.
 fn repo_matches(repo: &str, url: &str) -> bool {
     if repo.starts_with('/') {
-        // A local repository is in scope for pushes to any of its remotes.
-        return true;
+        // A local repository's scope is the remotes it pushes to.
+        return writ_classify::Repo::discover(Path::new(repo))
+            .is_some_and(|r| r.remote_urls().iter().any(|u| u == url));
     }
     let url = url.trim_end_matches('/').trim_end_matches(".git");
     url == repo || url.ends_with(&format!("/{repo}")) || url.ends_with(&format!(":{repo}"))

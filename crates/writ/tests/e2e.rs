@@ -470,3 +470,29 @@ fn users_extend_the_tool_table_and_a_broken_table_fails_closed() {
         .unwrap();
     assert!(reason.contains("tools.toml"), "{reason}");
 }
+
+#[test]
+fn pushes_from_another_repository_are_outside_the_task() {
+    let s = setting();
+    let root = s.repo.parent().unwrap().to_path_buf();
+    git(
+        &root,
+        &["init", "-q", "--bare", "-b", "main", "elsewhere.git"],
+    );
+    git(&root, &["clone", "-q", "elsewhere.git", "other"]);
+    let other = root.join("other");
+    std::fs::write(other.join("x"), "x").unwrap();
+    git(&other, &["add", "x"]);
+    git(&other, &["commit", "-qm", "x"]);
+    git(&other, &["checkout", "-q", "-b", "feature/x"]);
+    let task = s.start_task();
+    let (code, _) = s.hook(&task, "git -C ../other push origin HEAD:feature/x", "o1");
+    assert_eq!(code, 2, "the task's branch pattern, but another repository");
+    let (code, _) = s.hook(&task, "git -C ../other commit --allow-empty -m y", "o2");
+    assert_eq!(
+        code, 2,
+        "a commit in another repository is outside the task"
+    );
+    let (code, answer) = s.hook(&task, "git push origin feature/x", "o3");
+    assert_eq!((code, answer.clone()), (0, json!({})), "{answer}");
+}
