@@ -321,20 +321,26 @@ impl Engine {
         let now = now_millis();
         let mut evaluated = self.evaluate(inv, now);
         self.expire_if_due(inv, now);
+        if let (Verdict::Approval, Some(task)) = (&evaluated.decision.decision, &evaluated.task) {
+            if let Some(refusal) = self.recently_denied(task, &evaluated.hash, now) {
+                evaluated.decision.decision = Verdict::Deny;
+                evaluated.decision.reasons.insert(0, refusal);
+            }
+        }
         let approval = match (&evaluated.decision.decision, &evaluated.task) {
             (Verdict::Approval, Some(task)) => Some(self.approval_for(inv, &evaluated, task, now)),
             _ => None,
         };
-        if let Some(a) = &approval {
+        if let Some((a, _)) = &approval {
             evaluated.decision.approval_id = Some(a.id.clone());
         }
-        let is_new = approval.as_ref().is_some_and(|a| a.created_at == now);
+        let approval = approval.and_then(|(a, is_new)| is_new.then_some(a));
         let record = self.decision_record(inv, &evaluated, now);
         let commit = DecisionCommit {
             record,
             touch_task: evaluated.task.as_ref().map(|t| (t.id.clone(), now)),
             use_grants: evaluated.decision.grants.clone(),
-            new_approval: approval.filter(|_| is_new),
+            new_approval: approval,
         };
         match self.store.commit_decision(&commit) {
             Ok(_) => evaluated.decision,
@@ -383,12 +389,40 @@ impl Engine {
         }
     }
 
-    fn approval_for(&self, inv: &Invocation, ev: &Evaluated, task: &Task, now: Millis) -> Approval {
+    /// A human's refusal of this exact invocation stands for as long as an
+    /// approval would have: the identical retry is denied, not asked again.
+    fn recently_denied(&self, task: &Task, hash: &str, now: Millis) -> Option<String> {
+        let ttl = self.duration_ms("defaults.approval_ttl", &self.config.defaults.approval_ttl);
+        let denied = self.store.approvals(Some(ApprovalState::Denied)).ok()?;
+        denied
+            .into_iter()
+            .find(|a| {
+                a.task_id == task.id
+                    && a.invocation_hash == hash
+                    && a.decided_at.is_some_and(|t| now - t < ttl)
+            })
+            .map(|a| {
+                format!(
+                    "`{}` refused this exact call ({}){}",
+                    a.decided_by.unwrap_or_default(),
+                    a.id,
+                    a.reason.map(|r| format!(": {r}")).unwrap_or_default()
+                )
+            })
+    }
+
+    fn approval_for(
+        &self,
+        inv: &Invocation,
+        ev: &Evaluated,
+        task: &Task,
+        now: Millis,
+    ) -> (Approval, bool) {
         if let Ok(Some(existing)) = self.store.pending_approval_for(&task.id, &ev.hash, now) {
-            return existing;
+            return (existing, false);
         }
         let ttl = self.duration_ms("defaults.approval_ttl", &self.config.defaults.approval_ttl);
-        Approval {
+        let approval = Approval {
             id: new_id("appr"),
             task_id: task.id.clone(),
             invocation_hash: ev.hash.clone(),
@@ -409,7 +443,8 @@ impl Engine {
             decided_at: None,
             reason: None,
             grant_id: None,
-        }
+        };
+        (approval, true)
     }
 
     fn decision_record(&self, inv: &Invocation, ev: &Evaluated, now: Millis) -> AuditRecord {

@@ -68,12 +68,22 @@ fn setting() -> Setting {
 
 impl Setting {
     fn writ(&self, args: &[&str], task: Option<&str>, stdin: Option<&str>) -> Output {
+        self.writ_as("alice", args, task, stdin)
+    }
+
+    fn writ_as(
+        &self,
+        user: &str,
+        args: &[&str],
+        task: Option<&str>,
+        stdin: Option<&str>,
+    ) -> Output {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_writ"));
         cmd.args(args)
             .current_dir(&self.repo)
             .env("WRIT_HOME", &self.writ_home)
             .env("HOME", &self.home)
-            .env("USER", "alice")
+            .env("USER", user)
             .env_remove("WRIT_TASK")
             .env_remove("CLAUDECODE")
             .env_remove("CLAUDE_CODE_SESSION_ID")
@@ -495,4 +505,136 @@ fn pushes_from_another_repository_are_outside_the_task() {
     );
     let (code, answer) = s.hook(&task, "git push origin feature/x", "o3");
     assert_eq!((code, answer.clone()), (0, json!({})), "{answer}");
+}
+
+fn approval_id(answer: &Value) -> String {
+    let reason = answer["hookSpecificOutput"]["permissionDecisionReason"]
+        .as_str()
+        .unwrap_or_default();
+    reason
+        .split_whitespace()
+        .find(|w| w.starts_with("appr_"))
+        .map(|w| w.trim_end_matches([':', '.', ',', ')']).to_string())
+        .unwrap_or_else(|| panic!("no approval id in {answer}"))
+}
+
+fn write_config(s: &Setting, extra: &str) {
+    std::fs::create_dir_all(&s.writ_home).unwrap();
+    let all =
+        r#"["read", "write", "merge", "deploy", "publish", "secret", "destructive", "unknown"]"#;
+    std::fs::write(
+        s.writ_home.join("writ.toml"),
+        format!("{extra}\n[users.alice]\ntiers = {all}\n[users.carol]\ntiers = {all}\n[users.bob]\ntiers = [\"read\", \"write\"]\n[agents.claude-code]\nuser = \"alice\"\n"),
+    )
+    .unwrap();
+}
+
+#[test]
+fn a_denied_call_stays_denied_on_retry() {
+    let s = setting();
+    let task = s.start_task();
+    let (_, answer) = s.hook(&task, "git push origin HEAD:main", "n1");
+    let id = approval_id(&answer);
+    let out = s.writ(
+        &["deny", &id, "--reason", "not before the release"],
+        None,
+        None,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (code, answer) = s.hook(&task, "git push origin HEAD:main", "n2");
+    assert_eq!(code, 2);
+    let reason = answer["hookSpecificOutput"]["permissionDecisionReason"]
+        .as_str()
+        .unwrap();
+    assert!(reason.contains("not before the release"), "{reason}");
+    assert!(
+        !reason.contains("appr_") || reason.contains(&id),
+        "no new approval is asked for: {reason}"
+    );
+}
+
+#[test]
+fn approvers_must_hold_the_authority_and_the_two_person_rule_holds() {
+    let s = setting();
+    write_config(&s, "[approvals]\ntwo_person = [\"merge\"]\n");
+    let task = s.start_task();
+    let (_, answer) = s.hook(&task, "git push origin HEAD:main", "p1");
+    let id = approval_id(&answer);
+    let by_alice = s.writ_as("alice", &["approve", &id], None, None);
+    assert!(
+        !by_alice.status.success(),
+        "the delegating user may not approve a merge under the two-person rule"
+    );
+    assert!(String::from_utf8_lossy(&by_alice.stderr).contains("two-person"));
+    let by_bob = s.writ_as("bob", &["approve", &id], None, None);
+    assert!(!by_bob.status.success(), "bob may not merge himself");
+    let by_mallory = s.writ_as("mallory", &["approve", &id], None, None);
+    assert!(!by_mallory.status.success(), "not a user at all");
+    let by_carol = s.writ_as("carol", &["approve", &id], None, None);
+    assert!(
+        by_carol.status.success(),
+        "{}",
+        String::from_utf8_lossy(&by_carol.stderr)
+    );
+    assert_eq!(s.hook(&task, "git push origin HEAD:main", "p2").0, 0);
+}
+
+#[test]
+fn with_approval_wait_the_hook_holds_the_call_until_it_is_answered() {
+    let s = setting();
+    write_config(&s, "[defaults]\napproval_wait = \"20s\"\n");
+    let task = s.start_task();
+    let payload = json!({
+        "session_id": "s", "transcript_path": "/dev/null", "cwd": s.repo,
+        "hook_event_name": "PreToolUse", "tool_name": "Bash",
+        "tool_input": {"command": "git push origin HEAD:main"}, "tool_use_id": "w1",
+    });
+    let mut hook = Command::new(env!("CARGO_BIN_EXE_writ"))
+        .args(["hook", "claude"])
+        .current_dir(&s.repo)
+        .env("WRIT_HOME", &s.writ_home)
+        .env("HOME", &s.home)
+        .env("USER", "alice")
+        .env("WRIT_TASK", &task)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        hook.stdin
+            .take()
+            .unwrap()
+            .write_all(payload.to_string().as_bytes())
+            .unwrap();
+    }
+    let mut id = None;
+    for _ in 0..100 {
+        let list = s.writ(&["approvals", "--json"], None, None);
+        let pending: Value = serde_json::from_slice(&list.stdout).unwrap();
+        if let Some(a) = pending.as_array().and_then(|a| a.first()) {
+            id = a["id"].as_str().map(str::to_string);
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let id = id.expect("the held call asked for approval");
+    let out = s.writ(&["approve", &id], None, None);
+    assert!(out.status.success());
+    let out = hook.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert_eq!(
+        serde_json::from_slice::<Value>(&out.stdout).unwrap(),
+        json!({})
+    );
 }
