@@ -321,11 +321,11 @@ impl Engine {
         let now = now_millis();
         let mut evaluated = self.evaluate(inv, now);
         self.expire_if_due(inv, now);
-        if let (Verdict::Approval, Some(task)) = (&evaluated.decision.decision, &evaluated.task) {
-            if let Some(refusal) = self.recently_denied(task, &evaluated.hash, now) {
-                evaluated.decision.decision = Verdict::Deny;
-                evaluated.decision.reasons.insert(0, refusal);
-            }
+        if let (Verdict::Approval, Some(task)) = (&evaluated.decision.decision, &evaluated.task)
+            && let Some(refusal) = self.recently_denied(task, &evaluated.hash, now)
+        {
+            evaluated.decision.decision = Verdict::Deny;
+            evaluated.decision.reasons.insert(0, refusal);
         }
         let approval = match (&evaluated.decision.decision, &evaluated.task) {
             (Verdict::Approval, Some(task)) => Some(self.approval_for(inv, &evaluated, task, now)),
