@@ -638,3 +638,54 @@ fn with_approval_wait_the_hook_holds_the_call_until_it_is_answered() {
         json!({})
     );
 }
+
+#[test]
+fn a_bad_policy_is_named_by_file_and_line_and_nothing_is_allowed() {
+    let s = setting();
+    let task = s.start_task();
+    let bad = "// mine\n\n@id(\"mine.deploy\")\npermit(principal, action == Writ::Action::\"deploy\", resource)\nwhen { resource.nmae == \"prod\" };\n";
+    std::fs::write(s.writ_home.join("policies/mine.cedar"), bad).unwrap();
+    let out = s.writ(&["policy", "check"], None, None);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("mine.cedar") && err.contains("line 3"),
+        "{err}"
+    );
+    assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
+    let (code, _) = s.hook(&task, "git push origin feature/x", "b1");
+    assert_eq!(code, 2, "an invalid pack allows nothing");
+
+    std::fs::write(
+        s.writ_home.join("policies/mine.cedar"),
+        "permit(principal, action, resource) when {",
+    )
+    .unwrap();
+    let out = s.writ(&["policy", "check"], None, None);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success() && err.contains("mine.cedar") && err.contains("line 1"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_corrupt_database_denies_with_a_clear_error() {
+    let s = setting();
+    let task = s.start_task();
+    std::fs::write(s.writ_home.join("writ.db"), b"this is not a database").unwrap();
+    let _ = std::fs::remove_file(s.writ_home.join("writ.db-wal"));
+    let _ = std::fs::remove_file(s.writ_home.join("writ.db-shm"));
+    let (code, answer) = s.hook(&task, "git push origin feature/x", "x1");
+    assert_eq!(code, 2, "{answer}");
+    let reason = answer["hookSpecificOutput"]["permissionDecisionReason"]
+        .as_str()
+        .unwrap();
+    assert!(reason.contains("writ.db"), "{reason}");
+    let out = s.writ(&["audit", "verify"], None, None);
+    assert!(!out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr).trim().lines().count(),
+        1
+    );
+}
