@@ -115,6 +115,14 @@ enum TaskCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Replace an active task's scope; every grant of the task ends.
+    Scope {
+        /// The task id.
+        id: String,
+        /// The new scope (the same options as `task start`).
+        #[command(flatten)]
+        task: Box<TaskArgs>,
+    },
 }
 
 #[derive(Debug, Args, Clone)]
@@ -459,6 +467,29 @@ fn task(command: TaskCommand) -> Result<ExitCode> {
             } else {
                 println!("{}", task.id);
             }
+        }
+        TaskCommand::Scope { id, task } => {
+            refuse_inside_agent("change a task's scope")?;
+            let current = engine
+                .store
+                .task(&id)?
+                .ok_or_else(|| anyhow!("no task `{id}`; see `writ task list`"))?;
+            if current.effective_state(now_millis()) != TaskState::Active {
+                bail!("task `{id}` is not active");
+            }
+            let args = TaskArgs {
+                user: Some(current.user.clone()),
+                agent: current.agent.clone(),
+                ..*task
+            };
+            let scope = new_task(&engine, &args)?.scope;
+            engine.store.set_task_scope(&id, &scope, now_millis())?;
+            if let Some(updated) = engine.store.task(&id)? {
+                engine
+                    .store
+                    .append(task_record(&updated, "scope changed; grants ended"))?;
+            }
+            println!("task `{id}`: scope replaced; its grants have ended");
         }
         TaskCommand::End { id } => {
             refuse_inside_agent("end a task")?;

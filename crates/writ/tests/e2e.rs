@@ -689,3 +689,47 @@ fn a_corrupt_database_denies_with_a_clear_error() {
         1
     );
 }
+
+#[test]
+fn changing_a_tasks_scope_ends_its_grants() {
+    let s = setting();
+    let task = s.start_task();
+    let (_, answer) = s.hook(&task, "git push origin HEAD:main", "s1");
+    let id = approval_id(&answer);
+    assert!(
+        s.writ(&["approve", &id, "--task"], None, None)
+            .status
+            .success()
+    );
+    assert_eq!(s.hook(&task, "git push origin HEAD:main", "s2").0, 0);
+    let out = s.writ(
+        &[
+            "task",
+            "scope",
+            &task,
+            "--repo",
+            ".",
+            "--branch",
+            "feature/*",
+            "--branch",
+            "fix/*",
+        ],
+        None,
+        None,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        s.hook(&task, "git push origin HEAD:main", "s3").0,
+        2,
+        "the grant ended with the old scope"
+    );
+    assert_eq!(
+        s.hook(&task, "git push origin HEAD:fix/y", "s4").0,
+        0,
+        "the new scope applies"
+    );
+}
