@@ -185,6 +185,27 @@ enum PolicyCommand {
     },
 }
 
+/// Prints a line to stdout. A reader that went away (`writ … | head`)
+/// ends the command quietly instead of panicking.
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::cli::emit(format_args!($($arg)*))
+    };
+}
+
+/// Writes one line to stdout; exits quietly on a closed pipe.
+pub fn emit(line: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = writeln!(stdout, "{line}").and_then(|()| stdout.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("writ: cannot write output: {e}");
+        std::process::exit(1);
+    }
+}
+
 /// The local user's name.
 pub fn local_user() -> String {
     std::env::var("USER")
@@ -295,7 +316,7 @@ fn serve() -> Result<ExitCode> {
             std::thread::sleep(std::time::Duration::from_secs(5));
         }
     });
-    println!(
+    out!(
         "writ serve: home `{}`, socket `{}`; stop with Ctrl-C",
         engine.home.root.display(),
         socket.display()
@@ -350,7 +371,7 @@ fn check() -> Result<ExitCode> {
         "reasons": d.reasons,
         "policies": d.policies,
     });
-    println!("{}", serde_json::to_string_pretty(&out)?);
+    out!("{}", serde_json::to_string_pretty(&out)?);
     Ok(ExitCode::SUCCESS)
 }
 
@@ -463,9 +484,9 @@ fn task(command: TaskCommand) -> Result<ExitCode> {
         TaskCommand::Start { task, json } => {
             let task = start_task(&engine, &task)?;
             if json {
-                println!("{}", json!({ "id": task.id }));
+                out!("{}", json!({ "id": task.id }));
             } else {
-                println!("{}", task.id);
+                out!("{}", task.id);
             }
         }
         TaskCommand::Scope { id, task } => {
@@ -489,7 +510,7 @@ fn task(command: TaskCommand) -> Result<ExitCode> {
                     .store
                     .append(task_record(&updated, "scope changed; grants ended"))?;
             }
-            println!("task `{id}`: scope replaced; its grants have ended");
+            out!("task `{id}`: scope replaced; its grants have ended");
         }
         TaskCommand::End { id } => {
             refuse_inside_agent("end a task")?;
@@ -497,7 +518,7 @@ fn task(command: TaskCommand) -> Result<ExitCode> {
                 bail!("no task `{id}`; see `writ task list`");
             }
             if !end_task(&engine, &id)? {
-                println!("task `{id}` was not active");
+                out!("task `{id}` was not active");
             }
         }
         TaskCommand::List { json } => {
@@ -513,10 +534,10 @@ fn task(command: TaskCommand) -> Result<ExitCode> {
                         v
                     })
                     .collect();
-                println!("{}", serde_json::to_string_pretty(&list)?);
+                out!("{}", serde_json::to_string_pretty(&list)?);
             } else {
                 for t in tasks {
-                    println!(
+                    out!(
                         "{}  {:8}  {} for {}  expires {}  {}",
                         t.id,
                         t.effective_state(now).as_str(),
@@ -578,11 +599,11 @@ fn approvals(json_out: bool) -> Result<ExitCode> {
         .filter(|a| a.expires_at > now)
         .collect();
     if json_out {
-        println!("{}", serde_json::to_string_pretty(&pending)?);
+        out!("{}", serde_json::to_string_pretty(&pending)?);
         return Ok(ExitCode::SUCCESS);
     }
     if pending.is_empty() {
-        println!("no pending approvals");
+        out!("no pending approvals");
     }
     for a in pending {
         let what = match a.summary["tool"].as_str() {
@@ -593,7 +614,7 @@ fn approvals(json_out: bool) -> Result<ExitCode> {
             Some(tool) => format!("{tool} {}", a.summary["input"]),
             None => String::new(),
         };
-        println!(
+        out!(
             "{}  {:11}  task {}  {}  expires {}",
             a.id,
             a.tier.as_str(),
@@ -602,7 +623,7 @@ fn approvals(json_out: bool) -> Result<ExitCode> {
             format_millis(a.expires_at)
         );
         for r in a.summary["reasons"].as_array().into_iter().flatten() {
-            println!("    {}", r.as_str().unwrap_or(""));
+            out!("    {}", r.as_str().unwrap_or(""));
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -615,8 +636,8 @@ fn answer(id: &str, approve: bool, life: GrantLife, reason: Option<&str>) -> Res
         .answer(id, &local_user(), approve, life, reason)
         .map_err(|e| anyhow!("{e}"))?;
     match answered.grant_id {
-        Some(g) => println!("approved {id}: grant {g}"),
-        None => println!("denied {id}"),
+        Some(g) => out!("approved {id}: grant {g}"),
+        None => out!("denied {id}"),
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -625,7 +646,7 @@ fn audit_tail(n: usize, json_out: bool) -> Result<ExitCode> {
     let engine = open_engine()?;
     for r in engine.store.audit_tail(n)? {
         if json_out {
-            println!("{}", serde_json::to_string(&r)?);
+            out!("{}", serde_json::to_string(&r)?);
         } else {
             let what = r.detail["invocation"]["input"]["command"]
                 .as_str()
@@ -634,7 +655,7 @@ fn audit_tail(n: usize, json_out: bool) -> Result<ExitCode> {
                 .or_else(|| r.detail["event"].as_str().map(str::to_string))
                 .or_else(|| r.detail["status"].as_str().map(str::to_string))
                 .unwrap_or_default();
-            println!(
+            out!(
                 "{:>6}  {}  {:8}  {:8}  {:11}  {}  {}",
                 r.seq,
                 format_millis(r.time),
@@ -654,7 +675,7 @@ fn audit_verify() -> Result<ExitCode> {
     let report = engine.store.verify()?;
     match report.first_bad {
         None => {
-            println!("audit trail intact: {} records", report.records);
+            out!("audit trail intact: {} records", report.records);
             Ok(ExitCode::SUCCESS)
         }
         Some(bad) => {
@@ -669,7 +690,7 @@ fn audit_verify() -> Result<ExitCode> {
 
 fn policy_check() -> Result<ExitCode> {
     let engine = open_engine()?;
-    println!(
+    out!(
         "policy pack `{}`: {} policies, valid",
         engine.home.policies_dir().display(),
         engine.pack.len()
@@ -824,7 +845,7 @@ fn policy_test(file: &Path, args: &TaskArgs) -> Result<ExitCode> {
             passed += 1;
         } else {
             failed += 1;
-            println!(
+            out!(
                 "FAIL  {shown}\n      expected {} {}; got {} {} ({})",
                 case.expect,
                 case.tier.as_deref().unwrap_or(""),
@@ -833,11 +854,11 @@ fn policy_test(file: &Path, args: &TaskArgs) -> Result<ExitCode> {
                 ev.decision.reasons.join("; ")
             );
             if let Some(why) = &case.why {
-                println!("      why: {why}");
+                out!("      why: {why}");
             }
         }
     }
-    println!("{passed} passed, {failed} failed");
+    out!("{passed} passed, {failed} failed");
     Ok(if failed == 0 {
         ExitCode::SUCCESS
     } else {
