@@ -28,7 +28,7 @@ enum Command {
     Serve,
     /// Answer an agent's hook (reads the event on stdin).
     Hook {
-        /// The agent dialect: `claude`.
+        /// The agent dialect: `claude`, `codex`, `cursor` or `gemini`.
         agent: String,
     },
     /// Dry run: decide one PreToolUse-shaped JSON from stdin, record nothing.
@@ -80,12 +80,14 @@ enum Command {
     Policy(PolicyCommand),
     /// Configure an agent to ask writ before each tool call.
     Install {
-        /// The agent: `claude`.
+        /// The agent: `claude`, `codex`, `cursor` or `gemini`.
         agent: String,
-        /// The project folder whose `.claude/settings.json` to change.
+        /// The project folder whose agent config to change: `.claude/settings.json`,
+        /// `.codex/hooks.json`, `.cursor/hooks.json` or `.gemini/settings.json`.
         #[arg(long, conflicts_with = "user")]
         project: Option<PathBuf>,
-        /// Change `~/.claude/settings.json`.
+        /// Change the agent's config in your home folder (`~/.claude`, `$CODEX_HOME`
+        /// or `~/.codex`, `~/.cursor`, `~/.gemini`).
         #[arg(long)]
         user: bool,
         /// Remove writ's hook entries instead.
