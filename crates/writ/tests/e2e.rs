@@ -733,3 +733,49 @@ fn changing_a_tasks_scope_ends_its_grants() {
         "the new scope applies"
     );
 }
+
+#[test]
+fn a_permission_request_after_an_allowed_call_neither_spends_nor_records_again() {
+    let s = setting();
+    let task = s.start_task();
+    let (_, answer) = s.hook(&task, "git push origin HEAD:main", "q1");
+    let id = approval_id(&answer);
+    assert!(s.writ(&["approve", &id], None, None).status.success());
+    assert_eq!(s.hook(&task, "git push origin HEAD:main", "q2").0, 0);
+    let before = s
+        .writ(&["audit", "tail", "-n", "1000", "--json"], None, None)
+        .stdout;
+    let permission = json!({
+        "session_id": "s", "transcript_path": "/dev/null", "cwd": s.repo,
+        "hook_event_name": "PermissionRequest", "tool_name": "Bash",
+        "tool_input": {"command": "git push origin HEAD:main", "description": "other words"},
+        "permission_suggestions": [],
+    });
+    let out = s.writ(
+        &["hook", "claude"],
+        Some(&task),
+        Some(&permission.to_string()),
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        serde_json::from_slice::<Value>(&out.stdout).unwrap(),
+        json!({}),
+        "the --once grant was not spent twice"
+    );
+    let after = s
+        .writ(&["audit", "tail", "-n", "1000", "--json"], None, None)
+        .stdout;
+    assert_eq!(before.len(), after.len(), "no second record");
+
+    let other = json!({
+        "session_id": "s", "transcript_path": "/dev/null", "cwd": s.repo,
+        "hook_event_name": "PermissionRequest", "tool_name": "Bash",
+        "tool_input": {"command": "git push origin HEAD:release/1"}, "permission_suggestions": [],
+    });
+    let out = s.writ(&["hook", "claude"], Some(&task), Some(&other.to_string()));
+    let answer: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        answer["hookSpecificOutput"]["decision"]["behavior"], "deny",
+        "a call writ never allowed is decided"
+    );
+}

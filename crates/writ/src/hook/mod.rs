@@ -237,17 +237,47 @@ fn decide(inv: &Invocation) -> Result<Decision, String> {
         let request = Request::Decide {
             invocation: inv.clone(),
         };
-        if let Ok(Response::Decision { decision }) =
-            socket::call(&socket_path, &request, Duration::from_secs(5))
-        {
-            return Ok(decision);
+        match socket::call(&socket_path, &request, Duration::from_secs(5)) {
+            Ok(Response::Decision { decision }) => return Ok(decision),
+            Ok(other) => eprintln!("writ: the daemon answered {other:?}; deciding in this process"),
+            Err(e) => eprintln!("writ: the daemon did not answer ({e}); deciding in this process"),
         }
     }
     let engine = open_engine().map_err(|e| format!("{e:#}"))?;
     Ok(engine.decide(inv))
 }
 
+/// How long after writ allowed a call its `PermissionRequest` is taken to
+/// be about that same call.
+const PERMISSION_REQUEST_WINDOW_MS: i64 = 10 * 60 * 1000;
+
+/// `PermissionRequest` fires only after `PreToolUse` let a call through
+/// and the agent's own rules would ask. writ has decided (and recorded)
+/// that exact call already; deciding again would spend a `--once` grant
+/// twice and write a second record that no outcome can join. So when the
+/// identical invocation was allowed moments ago, writ stays out of the way
+/// and the agent's own rules decide.
+fn allowed_moments_ago(inv: &Invocation) -> bool {
+    let Ok(engine) = open_engine() else {
+        return false;
+    };
+    let hash = writ_gateway::invocation_hash(inv);
+    let now = writ_core::now_millis();
+    engine.store.audit_tail(200).is_ok_and(|records| {
+        records.iter().any(|r| {
+            r.kind == "decision"
+                && r.decision == Some(Verdict::Allow)
+                && r.task_id == inv.task_id
+                && now - r.time < PERMISSION_REQUEST_WINDOW_MS
+                && r.detail["invocation"]["hash"].as_str() == Some(hash.as_str())
+        })
+    })
+}
+
 fn pre_call(dialect: &dyn Dialect, event: &str, inv: &Invocation) -> Answer {
+    if event == "PermissionRequest" && allowed_moments_ago(inv) {
+        return dialect.allow(event);
+    }
     let mut decision = match decide(inv) {
         Ok(d) => d,
         Err(e) => {
