@@ -41,9 +41,18 @@ fn adversarial() -> Vec<(String, String)> {
     out.push(("6 nested sh -c".into(), nested));
     out.push(("500-command list".into(), vec!["echo a"; 500].join(" && ")));
     out.push(("200-stage pipeline".into(), vec!["cat x"; 200].join(" | ")));
-    out.push(("60 nested substitutions".into(), format!("echo {}x{}", "$(echo ".repeat(60), ")".repeat(60))));
-    out.push(("60 KiB argument".into(), format!("echo {}", "a".repeat(60 * 1024))));
-    out.push(("over the command limit".into(), vec!["true"; 2000].join(";")));
+    out.push((
+        "60 nested substitutions".into(),
+        format!("echo {}x{}", "$(echo ".repeat(60), ")".repeat(60)),
+    ));
+    out.push((
+        "60 KiB argument".into(),
+        format!("echo {}", "a".repeat(60 * 1024)),
+    ));
+    out.push((
+        "over the command limit".into(),
+        vec!["true"; 2000].join(";"),
+    ));
     out
 }
 
@@ -70,8 +79,13 @@ fn parse_only(text: &str) {
 fn main() {
     let dir = std::env::temp_dir();
     let ctx = Context::for_tests(&dir.to_string_lossy(), "/nonexistent-home");
-    println!("classification per command (baseline: brush-parser parse of the same text, same run)\n");
-    println!("{:<28} {:>12} {:>12} {:>7}", "typical corpus", "writ", "parse only", "ratio");
+    println!(
+        "classification per command (baseline: brush-parser parse of the same text, same run)\n"
+    );
+    println!(
+        "{:<28} {:>12} {:>12} {:>7}",
+        "typical corpus", "writ", "parse only", "ratio"
+    );
     let budget = Duration::from_millis(150);
     let (mut writ_total, mut parse_total) = (Duration::ZERO, Duration::ZERO);
     for cmd in typical() {
@@ -80,7 +94,10 @@ fn main() {
         writ_total += w;
         parse_total += p;
         let shown: String = cmd.replace('\n', "⏎").chars().take(28).collect();
-        println!("{shown:<28} {w:>12.1?} {p:>12.1?} {:>7.2}", w.as_secs_f64() / p.as_secs_f64());
+        println!(
+            "{shown:<28} {w:>12.1?} {p:>12.1?} {:>7.2}",
+            w.as_secs_f64() / p.as_secs_f64()
+        );
     }
     let n = typical().len() as u32;
     println!(
@@ -90,11 +107,17 @@ fn main() {
         parse_total / n,
         writ_total.as_secs_f64() / parse_total.as_secs_f64()
     );
-    println!("{:<28} {:>12} {:>12} {:>7}", "adversarial", "writ", "parse only", "ratio");
+    println!(
+        "{:<28} {:>12} {:>12} {:>7}",
+        "adversarial", "writ", "parse only", "ratio"
+    );
     for (name, cmd) in adversarial() {
         let (w, _) = per_call(|| drop(black_box(classify_shell(&ctx, &cmd))), budget);
         let (p, _) = per_call(|| parse_only(&cmd), budget);
-        println!("{name:<28} {w:>12.1?} {p:>12.1?} {:>7.2}", w.as_secs_f64() / p.as_secs_f64());
+        println!(
+            "{name:<28} {w:>12.1?} {p:>12.1?} {:>7.2}",
+            w.as_secs_f64() / p.as_secs_f64()
+        );
     }
     println!("\nhook budget (DESIGN.md): median 3 ms for a whole `writ hook claude` call");
 }
