@@ -117,10 +117,21 @@ pub fn gh(sh: &mut Shell<'_>, args: &[Word], _state: &State) {
 }
 
 fn gh_api(sh: &mut Shell<'_>, args: &[Word]) {
-    let method = args
-        .windows(2)
-        .find(|w| matches!(w[0].literal(), Some("-X" | "--method")))
-        .map(|w| w[1].literal().map(str::to_ascii_uppercase));
+    let method = args.iter().enumerate().find_map(|(i, w)| {
+        let t = w.literal()?;
+        let inline = t
+            .strip_prefix("--method=")
+            .or_else(|| t.strip_prefix("-X").filter(|v| !v.is_empty()));
+        match (t, inline) {
+            (_, Some(v)) => Some(Some(v.to_ascii_uppercase())),
+            ("-X" | "--method", None) => Some(
+                args.get(i + 1)
+                    .and_then(Word::literal)
+                    .map(str::to_ascii_uppercase),
+            ),
+            _ => None,
+        }
+    });
     let sends_fields = has(args, &["-f", "-F", "--field", "--raw-field", "--input"]);
     match method {
         Some(None) => sh.unknown("gh api", "a method writ cannot see"),

@@ -308,6 +308,27 @@ fn has(args: &[Word], flags: &[&str]) -> bool {
     })
 }
 
+/// Operands: words that are not options, skipping the values of the
+/// options listed in `valued`; everything after `--` is an operand.
+fn operands<'w>(args: &'w [Word], valued: &[&str]) -> Vec<&'w Word> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    let mut rest = false;
+    while let Some(w) = args.get(i) {
+        i += 1;
+        match w.literal() {
+            Some("--") if !rest => rest = true,
+            Some(t) if !rest && t.starts_with('-') && t.len() > 1 => {
+                if valued.contains(&t) {
+                    i += 1;
+                }
+            }
+            _ => out.push(w),
+        }
+    }
+    out
+}
+
 fn positionals(args: &[Word]) -> Vec<&Word> {
     args.iter()
         .filter(|w| w.literal().is_none_or(|t| !t.starts_with('-')))
@@ -331,6 +352,48 @@ impl Git<'_, '_> {
             .unwrap_or("");
         match sub {
             "push" => self.push(args, state),
+            "fetch"
+                if operands(
+                    args,
+                    &[
+                        "--depth",
+                        "--deepen",
+                        "--shallow-since",
+                        "--shallow-exclude",
+                        "-j",
+                        "--jobs",
+                        "--negotiation-tip",
+                        "--server-option",
+                        "-o",
+                        "--filter",
+                        "--refmap",
+                    ],
+                )
+                .iter()
+                .any(|w| w.literal().is_none_or(|t| t.contains(':'))) =>
+            {
+                // `src:dst` writes a local ref; with `+` or --force it may
+                // rewrite it.
+                let forced = has(args, &["-f", "--force"])
+                    || lits(args)
+                        .iter()
+                        .any(|t| t.starts_with('+') && t.contains(':'));
+                self.push_op(
+                    "fetch",
+                    if forced {
+                        Tier::Destructive
+                    } else {
+                        Tier::Write
+                    },
+                )
+            }
+            "diff" if has(args, &["--no-index"]) => {
+                // Compares two files anywhere on disk, printing both.
+                for path in operands(args, &["-U", "--unified", "--output"]) {
+                    self.path_op(path, Access::Read);
+                }
+                self.push_op("diff", Tier::Read)
+            }
             "status" | "log" | "diff" | "show" | "blame" | "annotate" | "shortlog" | "describe"
             | "rev-parse" | "rev-list" | "ls-files" | "ls-tree" | "ls-remote" | "show-ref"
             | "cat-file" | "grep" | "help" | "version" | "count-objects" | "fsck"
@@ -353,15 +416,8 @@ impl Git<'_, '_> {
                 }
                 self.push_op(sub, Tier::Read)
             }
-            "remote" => {
-                let tier = if matches!(first, "" | "show" | "get-url" | "-v") {
-                    Tier::Read
-                } else {
-                    Tier::Write
-                };
-                self.push_op("remote", tier)
-            }
-            "branch" => self.branch(args),
+            "remote" => self.remote(args),
+            "branch" => self.branch(args, state),
             "tag" => {
                 let listing = positionals(args).is_empty()
                     || has(args, &["-l", "--list", "--contains", "--points-at"]);
@@ -398,7 +454,57 @@ impl Git<'_, '_> {
                 if let Some(cmd) = exec_value(args, &["-x", "--exec"]) {
                     self.script(&cmd, state);
                 }
+                // `git rebase upstream branch` checks `branch` out first.
+                let valued = [
+                    "--onto",
+                    "-x",
+                    "--exec",
+                    "-s",
+                    "--strategy",
+                    "-X",
+                    "--strategy-option",
+                ];
+                if operands(args, &valued).len() >= 2 || has(args, &["--root"]) {
+                    state.branch = Branch::Unknown;
+                }
                 self.push_op("rebase", Tier::Write)
+            }
+            "symbolic-ref" | "update-ref" | "bisect" | "replace"
+                if sub == "bisect" || lits(args).contains(&"HEAD") =>
+            {
+                // These move HEAD to a branch or commit writ cannot follow.
+                state.branch = Branch::Unknown;
+                self.push_op(sub, Tier::Write)
+            }
+            "restore" => {
+                let valued = ["-s", "--source", "--pathspec-from-file"];
+                if has(args, &["--pathspec-from-file"]) {
+                    return self
+                        .sh
+                        .unknown("git restore", "restores paths listed in a file");
+                }
+                for path in operands(args, &valued) {
+                    self.path_op(path, Access::Write);
+                }
+                self.push_op("restore", Tier::Write)
+            }
+            "apply" | "am" => {
+                let reports = has(args, &["--check", "--stat", "--numstat", "--summary"])
+                    && !has(args, &["--apply"]);
+                if reports {
+                    return self.push_op(sub, Tier::Read);
+                }
+                self.sh.unknown(
+                    &format!("git {sub}"),
+                    "writes the files a patch names, which writ does not read",
+                );
+            }
+            "add" => {
+                // Adding a secret file puts it where a push can take it.
+                for path in operands(args, &["--chmod", "--pathspec-from-file"]) {
+                    self.path_op(path, Access::Read);
+                }
+                self.push_op("add", Tier::Write)
             }
             "submodule" if first == "foreach" => {
                 let script: Option<Vec<&str>> =
@@ -425,13 +531,12 @@ impl Git<'_, '_> {
                 crate::tools::exec(self.sh, &inner, &cmd, state);
                 self.push_op("bisect", Tier::Write)
             }
-            "add" | "commit" | "merge" | "cherry-pick" | "revert" | "am" | "apply" | "restore"
-            | "mv" | "rm" | "pull" | "init" | "notes" | "worktree" | "submodule" | "gc"
-            | "prune" | "repack" | "maintenance" | "sparse-checkout" | "bisect"
-            | "format-patch" | "archive" | "bundle" | "update-index" | "commit-tree"
-            | "read-tree" | "write-tree" | "hash-object" | "update-ref" | "symbolic-ref"
-            | "mktag" | "mktree" | "replace" | "clone" | "lfs" | "rerere" | "pack-refs"
-            | "range" => {
+            "commit" | "merge" | "cherry-pick" | "revert" | "mv" | "rm" | "pull" | "init"
+            | "notes" | "worktree" | "submodule" | "gc" | "prune" | "repack" | "maintenance"
+            | "sparse-checkout" | "bisect" | "format-patch" | "archive" | "bundle"
+            | "update-index" | "commit-tree" | "read-tree" | "write-tree" | "hash-object"
+            | "update-ref" | "symbolic-ref" | "mktag" | "mktree" | "replace" | "clone" | "lfs"
+            | "rerere" | "pack-refs" | "range" => {
                 self.output_option(args);
                 if sub == "clone"
                     && let Some(dest) = positionals(args).get(1)
@@ -493,7 +598,58 @@ impl Git<'_, '_> {
         }
     }
 
-    fn branch(&mut self, args: &[Word]) {
+    fn local_state(&self) -> State {
+        State {
+            cwd: self.cwd.clone(),
+            branch: Branch::OnDisk,
+            functions: Default::default(),
+            links: Vec::new(),
+        }
+    }
+
+    /// A file git reads or writes on the command's behalf.
+    fn path_op(&mut self, path: &Word, access: Access) {
+        let state = self.local_state();
+        file(self.sh, &state, path, access);
+    }
+
+    fn remote(&mut self, args: &[Word]) {
+        let ops = operands(args, &["-t", "-m", "--push"]);
+        let verb = ops.first().and_then(|w| w.literal()).unwrap_or("");
+        let redirects = matches!(verb, "set-url" | "rename" | "set-branches")
+            || (verb == "add" && lits(args).iter().any(|a| a.starts_with("--mirror")));
+        if redirects {
+            let mut op = git_op("remote", Tier::Write, self.repo().as_ref());
+            op.control = true;
+            op.note = Some("changes where this repository's pushes go".into());
+            return self.sh.push(op);
+        }
+        let tier = if matches!(verb, "" | "show" | "get-url" | "-v") {
+            Tier::Read
+        } else {
+            Tier::Write
+        };
+        self.push_op("remote", tier)
+    }
+
+    fn branch(&mut self, args: &[Word], state: &mut State) {
+        // Renaming the current branch or changing its upstream changes
+        // where a later refless push goes.
+        if has(
+            args,
+            &[
+                "-m",
+                "-M",
+                "--move",
+                "-u",
+                "--set-upstream-to",
+                "--unset-upstream",
+                "--track",
+                "-t",
+            ],
+        ) {
+            state.branch = Branch::Unknown;
+        }
         let changes = has(
             args,
             &[
@@ -581,31 +737,78 @@ impl Git<'_, '_> {
     fn checkout(&mut self, sub: &str, args: &[Word], state: &mut State) {
         let repo = self.repo();
         let lits = lits(args);
+        let discards = has(args, &["-f", "--force", "--discard-changes"]);
         let create = lits.iter().position(|a| {
             matches!(
                 *a,
                 "-b" | "-B" | "-c" | "-C" | "--create" | "--force-create" | "--orphan"
             )
         });
-        let discards = has(args, &["-f", "--force", "--discard-changes"]) || lits.contains(&"--");
-        let target = match create {
-            Some(p) => args.get(p + 1).map(|w| w.literal().map(str::to_string)),
-            None => positionals(args)
-                .first()
-                .map(|w| w.literal().map(str::to_string)),
+        let valued = [
+            "-b",
+            "-B",
+            "-c",
+            "-C",
+            "--create",
+            "--force-create",
+            "--orphan",
+            "--conflict",
+            "--pathspec-from-file",
+        ];
+        if has(args, &["--pathspec-from-file"]) {
+            return self
+                .sh
+                .unknown("git checkout", "checks out paths listed in a file");
+        }
+        // Everything after `--`, or after a tree-ish, is a path written.
+        let (refs, paths): (Vec<&Word>, Vec<&Word>) = match lits.iter().position(|a| *a == "--") {
+            Some(_) => {
+                let before: Vec<&Word> = args
+                    .iter()
+                    .take_while(|w| w.literal() != Some("--"))
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .filter(|w| w.literal().is_none_or(|t| !t.starts_with('-')))
+                    .collect();
+                let after: Vec<&Word> = args
+                    .iter()
+                    .skip_while(|w| w.literal() != Some("--"))
+                    .skip(1)
+                    .collect();
+                (before, after)
+            }
+            None => {
+                let ops = operands(args, &valued);
+                match ops.split_first() {
+                    Some((first, rest)) if sub == "checkout" && !rest.is_empty() => {
+                        (vec![*first], rest.to_vec())
+                    }
+                    _ => (ops, Vec::new()),
+                }
+            }
         };
-        let moved = match (&target, create) {
-            (Some(Some(name)), Some(_)) => Branch::Switched(name.clone()),
-            (Some(Some(name)), None) if lits.contains(&"--") => {
-                let _ = name;
-                state.branch.clone()
+        for path in &paths {
+            self.path_op(path, Access::Write);
+        }
+        let moved = if create.is_some() {
+            match create.and_then(|p| args.get(p + 1)).and_then(Word::literal) {
+                Some(name) => Branch::Switched(name.to_string()),
+                None => Branch::Unknown,
             }
-            (Some(Some(name)), None) if repo.as_ref().is_some_and(|r| r.has_branch(name)) => {
-                Branch::Switched(name.clone())
+        } else if has(args, &["--detach", "-d"]) || lits.contains(&"-") {
+            Branch::Unknown
+        } else if !paths.is_empty() {
+            state.branch.clone()
+        } else {
+            match refs.first().map(|w| w.literal()) {
+                None => state.branch.clone(),
+                Some(Some(name)) if repo.as_ref().is_some_and(|r| r.has_branch(name)) => {
+                    Branch::Switched(name.to_string())
+                }
+                // A path of the same name, a tag, a commit, a remote branch
+                // (git may create a local one): writ cannot name the result.
+                _ => Branch::Unknown,
             }
-            (None, _) => state.branch.clone(),
-            _ if sub == "checkout" && positionals(args).len() > 1 => state.branch.clone(),
-            _ => Branch::Unknown,
         };
         state.branch = moved;
         self.push_op(

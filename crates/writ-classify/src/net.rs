@@ -139,8 +139,13 @@ pub fn curl(sh: &mut Shell<'_>, args: &[Word], state: &State) {
             Some((o, v)) if o.starts_with("--") => (o, Some(Word::Literal(v.to_string()))),
             _ => (text, None),
         };
-        let short_inline = (!opt.starts_with("--") && opt.starts_with('-') && opt.len() > 2)
-            .then(|| (&opt[..2], Word::Literal(opt[2..].to_string())));
+        // `get` rather than indexing: a multibyte letter (`-é`) keeps the
+        // option whole instead of cutting a character.
+        let short_inline = (!opt.starts_with("--") && opt.starts_with('-'))
+            .then(|| opt.get(..2).zip(opt.get(2..)))
+            .flatten()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(o, v)| (o, Word::Literal(v.to_string())));
         let (opt, inline) = match short_inline {
             Some((o, v)) if CURL_VALUED.contains(&o) => (o, Some(v)),
             _ => (opt, inline),

@@ -25,16 +25,17 @@ pub struct PathFacts {
     pub in_workspace: bool,
 }
 
-/// Makes `text` absolute against `cwd` and resolves symlinks in the part of
-/// it that exists. `..` after a missing component is folded lexically.
+/// Makes `text` absolute against `cwd` and resolves it as the kernel
+/// will: component by component, following every symlink, including one
+/// whose target does not exist yet, and taking `..` from where a link
+/// really led.
 pub fn resolve(cwd: &Path, text: &Path) -> PathBuf {
     let joined = if text.is_absolute() {
         text.to_path_buf()
     } else {
         cwd.join(text)
     };
-    let lexical = normalize(&joined);
-    real_path(&lexical)
+    follow(&joined, 0)
 }
 
 /// Folds `.` and `..` without touching the file system.
@@ -52,27 +53,43 @@ pub fn normalize(path: &Path) -> PathBuf {
     out
 }
 
-fn real_path(path: &Path) -> PathBuf {
-    // Resolve the longest prefix that exists; a symlink in it may point
-    // anywhere, so the rest is appended to where it really leads.
-    let mut existing = path.to_path_buf();
-    let mut rest: Vec<std::ffi::OsString> = Vec::new();
-    loop {
-        if let Ok(real) = existing.canonicalize() {
-            let mut out = real;
-            for part in rest.iter().rev() {
-                out.push(part);
+/// Links followed before a path is taken as a loop (the kernel's limit).
+const MAX_LINKS: usize = 40;
+
+fn follow(path: &Path, hops: usize) -> PathBuf {
+    let parts: Vec<Component<'_>> = path.components().collect();
+    let mut out = PathBuf::from("/");
+    for (i, part) in parts.iter().enumerate() {
+        match part {
+            Component::RootDir | Component::Prefix(_) | Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
             }
-            return out;
-        }
-        match (existing.file_name(), existing.parent()) {
-            (Some(name), Some(parent)) => {
-                rest.push(name.to_os_string());
-                existing = parent.to_path_buf();
+            Component::Normal(name) => {
+                let candidate = out.join(name);
+                let is_link =
+                    std::fs::symlink_metadata(&candidate).is_ok_and(|m| m.file_type().is_symlink());
+                let target = is_link
+                    .then(|| std::fs::read_link(&candidate).ok())
+                    .flatten();
+                match target {
+                    Some(target) if hops < MAX_LINKS => {
+                        let mut next = if target.is_absolute() {
+                            target
+                        } else {
+                            out.join(target)
+                        };
+                        for rest in &parts[i + 1..] {
+                            next.push(rest.as_os_str());
+                        }
+                        return follow(&next, hops + 1);
+                    }
+                    _ => out = candidate,
+                }
             }
-            _ => return path.to_path_buf(),
         }
     }
+    out
 }
 
 /// Resolves a path as written and sorts it.
@@ -93,13 +110,21 @@ pub fn facts(ctx: &Context, cwd: &Path, text: &Path) -> PathFacts {
     }
 }
 
-fn name_of(path: &Path) -> &str {
-    path.file_name().and_then(|n| n.to_str()).unwrap_or("")
+/// The file name, lower-cased: on a case-insensitive file system (macOS's
+/// default) `.Claude` is `.claude`, so names are compared without case.
+fn name_of(path: &Path) -> String {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("")
+        .to_lowercase()
 }
 
 fn has_component(path: &Path, wanted: &str) -> bool {
-    path.components()
-        .any(|c| c.as_os_str().to_str() == Some(wanted))
+    path.components().any(|c| {
+        c.as_os_str()
+            .to_str()
+            .is_some_and(|s| s.eq_ignore_ascii_case(wanted))
+    })
 }
 
 /// Files under `$HOME` that hold credentials, as paths relative to it.
@@ -158,6 +183,7 @@ const ENV_TEMPLATES: &[&str] = &["example", "sample", "template", "dist", "defau
 /// Whether reading `path` would reveal a credential.
 pub fn is_secret(ctx: &Context, path: &Path) -> bool {
     let name = name_of(path);
+    let name = name.as_str();
     if name.ends_with(".pub") {
         return false;
     }
@@ -241,7 +267,7 @@ const HOME_CONTROL: &[&str] = &[
 /// Whether an agent writing `path` would change how agents, shells, git or
 /// writ itself behave.
 pub fn is_control(ctx: &Context, path: &Path) -> bool {
-    if path.starts_with(&ctx.writ_home) || CONTROL_NAMES.contains(&name_of(path)) {
+    if path.starts_with(&ctx.writ_home) || CONTROL_NAMES.contains(&name_of(path).as_str()) {
         return true;
     }
     if CONTROL_DIRS.iter().any(|dir| has_component(path, dir)) {
@@ -256,7 +282,13 @@ pub fn is_control(ctx: &Context, path: &Path) -> bool {
 fn has_component_pair(path: &Path, first: &str, second: &str) -> bool {
     let parts: Vec<_> = path.components().collect();
     parts.windows(2).any(|w| {
-        w[0].as_os_str().to_str() == Some(first) && w[1].as_os_str().to_str() == Some(second)
+        w[0].as_os_str()
+            .to_str()
+            .is_some_and(|s| s.eq_ignore_ascii_case(first))
+            && w[1]
+                .as_os_str()
+                .to_str()
+                .is_some_and(|s| s.eq_ignore_ascii_case(second))
     })
 }
 
@@ -292,6 +324,27 @@ mod tests {
         assert_eq!(f.real, PathBuf::from("/home/u/.ssh/id_rsa"));
         assert!(f.secret);
         assert!(!f.in_workspace);
+    }
+
+    #[test]
+    fn links_are_followed_even_when_their_target_does_not_exist_yet() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        std::fs::create_dir_all(root.join("repo/.git/hooks")).unwrap();
+        std::os::unix::fs::symlink(".git/hooks/pre-commit", root.join("repo/pc")).unwrap();
+        std::os::unix::fs::symlink(root.join("home/.ssh"), root.join("repo/s")).unwrap();
+        let repo = root.join("repo");
+        assert_eq!(
+            resolve(&repo, Path::new("pc")),
+            repo.join(".git/hooks/pre-commit")
+        );
+        // `..` after a link is taken from where the link led.
+        assert_eq!(
+            resolve(&repo, Path::new("s/../.ssh/id")),
+            root.join("home/.ssh/id")
+        );
+        std::os::unix::fs::symlink("loop", root.join("repo/loop")).unwrap();
+        let _ = resolve(&repo, Path::new("loop/x"));
     }
 
     #[test]

@@ -24,6 +24,8 @@ pub enum Operands {
     None,
     /// A pattern, then files read.
     PatternRead,
+    /// A file read, then a file (or name prefix) written.
+    ReadThenWrite,
 }
 
 /// How one tool's arguments are read.

@@ -482,8 +482,14 @@ fn option_parts<'a>(option: &'a str, spec: &ToolSpec) -> (&'a str, Option<&'a st
     if let Some((name, value)) = option.split_once('=').filter(|_| option.starts_with("--")) {
         return (name, Some(value));
     }
-    if !option.starts_with("--") && option.len() > 2 && spec.takes_value(&option[..2]) {
-        return (&option[..2], Some(&option[2..]));
+    // `get` rather than indexing: the letter after `-` may be more than one
+    // byte (`-é`), and such an option is kept whole.
+    if !option.starts_with("--")
+        && let (Some(name), Some(value)) = (option.get(..2), option.get(2..))
+        && !value.is_empty()
+        && spec.takes_value(name)
+    {
+        return (name, Some(value));
     }
     (option, None)
 }
@@ -556,6 +562,12 @@ fn table_tool(sh: &mut Shell<'_>, name: &str, spec: &ToolSpec, args: &[Word], st
                 operands.next();
             }
             Some(Access::Read)
+        }
+        Operands::ReadThenWrite => {
+            if let Some(input) = operands.next() {
+                file(sh, state, input, Access::Read);
+            }
+            Some(Access::Write)
         }
     };
     if let Some(access) = access {
@@ -983,6 +995,18 @@ fn copy(sh: &mut Shell<'_>, name: &str, args: &[Word], state: &State, moves: boo
             None => (Vec::new(), None),
         },
     };
+    let sources_count = sources.len();
+    let source_names: Vec<Option<String>> = sources
+        .iter()
+        .map(|w| {
+            w.literal().and_then(|t| {
+                Path::new(t.trim_end_matches('/'))
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .map(str::to_string)
+            })
+        })
+        .collect();
     for src in sources {
         file(
             sh,
@@ -994,8 +1018,28 @@ fn copy(sh: &mut Shell<'_>, name: &str, args: &[Word], state: &State, moves: boo
             file(sh, state, src, Access::Read);
         }
     }
-    if let Some(dest) = dest {
-        file(sh, state, &dest, Access::Write);
+    let Some(dest) = dest else { return };
+    file(sh, state, &dest, Access::Write);
+    // Into a folder, each source lands under its own name there.
+    let into_folder = match (dest.literal(), &state.cwd) {
+        (Some(d), Some(cwd)) => paths::resolve(cwd, Path::new(d)).is_dir(),
+        _ => false,
+    } || sources_count > 1;
+    if into_folder {
+        for name in &source_names {
+            match (dest.literal(), name) {
+                (Some(d), Some(n)) => file(
+                    sh,
+                    state,
+                    &Word::Literal(format!("{}/{n}", d.trim_end_matches('/'))),
+                    Access::Write,
+                ),
+                _ => sh.unknown(
+                    dest.display(),
+                    "copies into a folder under a name writ cannot see",
+                ),
+            }
+        }
     }
 }
 

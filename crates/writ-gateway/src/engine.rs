@@ -433,7 +433,7 @@ impl Engine {
                 "tool": inv.tool_name,
                 "input": crate::engine::redact(&inv.tool_input),
                 "cwd": inv.cwd,
-                "operations": ev.decision.operations,
+                "operations": redact(&serde_json::to_value(&ev.decision.operations).unwrap_or_default()),
                 "reasons": ev.decision.reasons.iter().map(|r| redact_text(r)).collect::<Vec<_>>(),
             }),
             state: ApprovalState::Pending,
@@ -809,6 +809,14 @@ pub fn redact(value: &Value) -> Value {
     }
 }
 
+/// A URL with `user:password@` in it, with that part replaced.
+fn without_userinfo(word: &str) -> Option<String> {
+    let (scheme, rest) = word.split_once("://")?;
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let at = rest[..authority_end].rfind('@')?;
+    Some(format!("{scheme}://[redacted]@{}", &rest[at + 1..]))
+}
+
 /// Replaces token-shaped words in free text (GitHub, AWS, Slack, OpenAI,
 /// Anthropic, npm token prefixes, and `Bearer …`).
 pub fn redact_text(s: &str) -> String {
@@ -844,7 +852,9 @@ pub fn redact_text(s: &str) -> String {
                     .iter()
                     .any(|s| k.contains(s))
         });
-        if tokenish || redact_next {
+        if let Some(clean) = without_userinfo(word) {
+            out.push_str(&clean);
+        } else if tokenish || redact_next {
             out.push_str("[redacted]");
         } else if assigned {
             let (k, _) = word.split_once('=').unwrap_or((word, ""));

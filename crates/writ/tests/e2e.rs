@@ -441,6 +441,8 @@ fn token_shaped_values_never_reach_the_audit_trail() {
         format!("curl -H 'Authorization: Bearer {token}' https://api.example.invalid/user"),
         format!("GH_TOKEN={token} gh pr merge 3"),
         format!("echo {token} > notes.txt"),
+        format!("git push https://user:{token}@127.0.0.1/x.git HEAD:main"),
+        "git push https://bob:hunter2-correct-horse@127.0.0.1/x.git HEAD:main".to_string(),
     ];
     for (i, c) in commands.iter().enumerate() {
         s.hook(&task, c, &format!("t{i}"));
@@ -451,6 +453,10 @@ fn token_shaped_values_never_reach_the_audit_trail() {
     assert!(
         !text.contains(token),
         "a token reached the audit trail: {text}"
+    );
+    assert!(
+        !text.contains("hunter2-correct-horse"),
+        "a URL password reached the audit trail: {text}"
     );
     let approvals = s.writ(&["approvals", "--json"], None, None);
     assert!(!String::from_utf8_lossy(&approvals.stdout).contains(token));
@@ -778,4 +784,27 @@ fn a_permission_request_after_an_allowed_call_neither_spends_nor_records_again()
         answer["hookSpecificOutput"]["decision"]["behavior"], "deny",
         "a call writ never allowed is decided"
     );
+}
+
+#[test]
+fn the_write_tool_through_a_dangling_link_is_judged_by_the_target() {
+    let s = setting();
+    let task = s.start_task();
+    std::fs::create_dir_all(s.repo.join(".claude")).unwrap();
+    std::os::unix::fs::symlink(".claude/settings.local.json", s.repo.join("cs")).unwrap();
+    std::os::unix::fs::symlink(s.home.join(".profile"), s.repo.join("prof")).unwrap();
+    for (name, call) in [("cs", "l1"), ("prof", "l2")] {
+        let payload = json!({
+            "session_id": "s", "transcript_path": "/dev/null", "cwd": s.repo,
+            "hook_event_name": "PreToolUse", "tool_name": "Write",
+            "tool_input": {"file_path": s.repo.join(name), "content": "{}"}, "tool_use_id": call,
+        });
+        let out = s.writ(&["hook", "claude"], Some(&task), Some(&payload.to_string()));
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{name}: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
 }

@@ -31,6 +31,10 @@ pub const MAX_DEPTH: usize = 12;
 pub const MAX_COMMANDS: usize = 1024;
 /// Deepest bracket nesting handed to the parser.
 const MAX_BRACKETS: usize = 100;
+/// Deepest nesting of `(` handed to the parser. On text that fails to
+/// parse it tries every reading of each unclosed `(`, so its time doubles
+/// with each level: 16 levels take milliseconds, 34 take hours.
+const MAX_PARENS: usize = 16;
 
 /// Where the current branch of the repository stands while walking.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -138,6 +142,15 @@ impl<'a> Shell<'a> {
         }
         if bracket_depth(text) > MAX_BRACKETS {
             return self.over_limit(text, "brackets nested deeper than writ follows");
+        }
+        if heredoc_hazard(text) {
+            return self.unknown(text, "a here-document writ cannot delimit");
+        }
+        if paren_depth(text) > MAX_PARENS {
+            return self.over_limit(text, "parentheses nested deeper than writ follows");
+        }
+        if oversized_fd_number(text) {
+            return self.unknown(text, "a file descriptor number too large to parse");
         }
         let options = ParserOptions::default();
         let mut parser = Parser::new(std::io::Cursor::new(text), &options);
@@ -322,7 +335,30 @@ impl<'a> Shell<'a> {
         for sub in &expanded.substitutions {
             self.subshell_script(sub, state);
         }
+        self.expansion_effects(&expanded.variables, expanded.hidden_command, raw);
         expanded.word
+    }
+
+    /// What an expansion does besides producing text: reading a variable
+    /// that holds a secret, or running a command writ cannot take out of
+    /// it.
+    fn expansion_effects(&mut self, variables: &[String], hidden_command: bool, raw: &str) {
+        if hidden_command {
+            self.unknown(
+                raw,
+                "a command runs inside a parameter or arithmetic expansion",
+            );
+        }
+        for name in variables.iter().filter(|n| word::is_secret_variable(n)) {
+            self.push(
+                Operation::new(
+                    "env.read",
+                    writ_core::Resource::new(writ_core::ResourceKind::Program, format!("${name}")),
+                    writ_core::Tier::Secret,
+                )
+                .with_note("reads a variable that holds a secret"),
+            );
+        }
     }
 
     fn simple(&mut self, simple: &ast::SimpleCommand, state: &mut State, piped: bool) {
@@ -451,6 +487,12 @@ impl<'a> Shell<'a> {
                             self.subshell_script(s, state);
                             dynamic = true;
                         }
+                        P::ParameterExpansion(_) | P::ArithmeticExpression(_) => {
+                            let shown = format!("{:?}", piece.piece);
+                            let variables = word::named_parameters(&shown);
+                            self.expansion_effects(&variables, word::holds_command(&shown), body);
+                            dynamic = true;
+                        }
                         _ => dynamic = true,
                     }
                 }
@@ -543,6 +585,158 @@ fn bracket_depth(text: &str) -> usize {
     max.max(text.matches('`').count() / 2)
 }
 
+/// Whether `text` holds a here-document that brush-parser's tokenizer
+/// mishandles: it can panic, or loop without end until memory runs out, on
+/// a delimiter that is not a plain word, on a here-document still open at
+/// the end of the text, or on an unclosed `$((` beside one. Every `<<`
+/// outside a closed `((…))` counts, quoted or not, so this errs toward
+/// refusing.
+fn heredoc_hazard(text: &str) -> bool {
+    let joined = text.replace("\\\n", "");
+    let mut pending: std::collections::VecDeque<(String, bool)> = Default::default();
+    let (mut heredoc, mut unclosed) = (false, false);
+    for line in joined.split('\n') {
+        if let Some((tag, dash)) = pending.front() {
+            let body = if *dash {
+                line.trim_start_matches('\t')
+            } else {
+                line
+            };
+            if body == tag {
+                pending.pop_front();
+            }
+            continue;
+        }
+        for at in heredoc_operators(line) {
+            heredoc = true;
+            match heredoc_delimiter(&line[at + 2..]) {
+                Some(tag) => pending.push_back(tag),
+                None => return true,
+            }
+        }
+        unclosed |= line
+            .match_indices("$((")
+            .any(|(at, _)| closing_paren(&line[at + 1..]).is_none());
+    }
+    !pending.is_empty() || (heredoc && unclosed)
+}
+
+/// Byte offsets of the `<<` and `<<-` operators in `line`, leaving out
+/// `<<<`, longer runs of `<`, and shifts inside a `((…))` closed on the
+/// same line that holds nothing but arithmetic (`$((1 << n))`).
+fn heredoc_operators(line: &str) -> Vec<usize> {
+    let bytes = line.as_bytes();
+    let mut arithmetic = Vec::new();
+    for (at, _) in line.match_indices("((") {
+        let Some(end) = closing_paren(&line[at..]).map(|e| at + e) else {
+            continue;
+        };
+        let inner = &line[at + 2..end];
+        let plain = !inner.contains(['\'', '"', '`', '\\', '#', '{', '}', '[', ']'])
+            && !inner.contains("$(");
+        if plain {
+            arithmetic.push(at..end);
+        }
+    }
+    (0..bytes.len().saturating_sub(1))
+        .filter(|&i| bytes[i] == b'<' && bytes[i + 1] == b'<')
+        .filter(|&i| bytes.get(i + 2) != Some(&b'<') && (i == 0 || bytes[i - 1] != b'<'))
+        .filter(|i| !arithmetic.iter().any(|r| r.contains(i)))
+        .collect()
+}
+
+/// Where the `(` that `text` starts with is closed, counting nested
+/// parentheses on this line only.
+fn closing_paren(text: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, c) in text.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The delimiter word after `<<` with its quotes removed, and whether
+/// tabs before it are stripped (`<<-`); `None` unless it is a plain word.
+fn heredoc_delimiter(after: &str) -> Option<(String, bool)> {
+    let (after, dash) = match after.strip_prefix('-') {
+        Some(rest) => (rest, true),
+        None => (after, false),
+    };
+    let mut chars = after.trim_start_matches([' ', '\t']).chars();
+    let mut tag = String::new();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' | '"' => loop {
+                match chars.next()? {
+                    q if q == c => break,
+                    inner => tag.push(inner),
+                }
+            },
+            '\\' => tag.push(chars.next()?),
+            ' ' | '\t' | ';' | '|' | '&' | '<' | '>' | '(' | ')' => break,
+            other => tag.push(other),
+        }
+    }
+    let plain = |c: char| c.is_ascii_alphanumeric() || "_.-+:,@%/=".contains(c);
+    (!tag.is_empty() && tag.chars().all(plain)).then_some((tag, dash))
+}
+
+/// The deepest nesting of `(` operators in `text` as bash's tokenizer
+/// reads it, so quoted parentheses do not count. Text that does not
+/// tokenize is left to the parser, which refuses it without backtracking.
+fn paren_depth(text: &str) -> usize {
+    let options = ParserOptions::default().tokenizer_options();
+    let Ok(tokens) = brush_parser::uncached_tokenize_str(text, &options) else {
+        return 0;
+    };
+    let mut depth: usize = 0;
+    let mut max = 0;
+    for token in &tokens {
+        match token {
+            brush_parser::Token::Operator(op, _) if op == "(" => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            brush_parser::Token::Operator(op, _) if op == ")" => {
+                depth = depth.saturating_sub(1);
+            }
+            _ => {}
+        }
+    }
+    max
+}
+
+/// Whether `text` puts a number too large for a file descriptor right
+/// before a redirection (`99999999999>x`). brush-parser unwraps that number
+/// and would panic, so such text is never handed to it. Line continuations
+/// are removed first, since the tokenizer joins the digits around them.
+fn oversized_fd_number(text: &str) -> bool {
+    let joined = text.replace("\\\n", "");
+    let mut digits_from = None;
+    for (i, c) in joined.char_indices() {
+        if c.is_ascii_digit() {
+            digits_from.get_or_insert(i);
+            continue;
+        }
+        if let Some(from) = digits_from.take()
+            && matches!(c, '<' | '>')
+            && joined[from..i].parse::<i32>().is_err()
+        {
+            return true;
+        }
+    }
+    false
+}
+
 /// At most 200 characters of `s`, for messages.
 pub fn clip(s: &str) -> String {
     if s.chars().count() <= 200 {
@@ -617,6 +811,95 @@ mod tests {
             .expect("rm decided");
         assert_eq!(rm.resource.name, "/nonexistent/outside");
         assert_eq!(rm.tier, Tier::Destructive);
+    }
+
+    #[test]
+    fn deeply_nested_unclosed_parentheses_are_over_the_limit_not_slow() {
+        // Found by fuzzing: the parser's backtracking doubles per level.
+        let start = std::time::Instant::now();
+        for command in [
+            format!("time {}", "(".repeat(34)),
+            "( (x)".repeat(30),
+            format!("echo {}", "((".repeat(20)),
+        ] {
+            assert!(over_limit(&command), "{command}");
+        }
+        assert!(start.elapsed() < std::time::Duration::from_secs(2));
+        // Quoted parentheses are text, not nesting.
+        let quoted = format!("echo '{}'", "(".repeat(40));
+        assert!(!over_limit(&quoted));
+        let nested = format!("{}true{}", "( ".repeat(MAX_PARENS), " )".repeat(MAX_PARENS));
+        assert!(!over_limit(&nested));
+    }
+
+    #[test]
+    fn a_here_document_the_tokenizer_mishandles_is_unknown_not_a_hang() {
+        // Found by fuzzing: brush-parser panics on the first three and
+        // loops until memory runs out on the rest.
+        for command in [
+            "<<$((E)$\nE",
+            "cat <<E $((x) y\nE\n",
+            "cat 3<<$((E)\nE",
+            "<<$( ))#",
+            "$(<<\t|#",
+            "cat <<E$( (x))#",
+            "x<<\"\"))<<'E'",
+            "<<\"'\"<<-EE||\\\n",
+        ] {
+            let ops = classify(&ctx(), command);
+            assert!(
+                ops.iter().any(|op| op.tier == Tier::Unknown),
+                "{command:?}: {ops:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn ordinary_here_documents_are_still_decided() {
+        for command in [
+            "git commit -m \"$(cat <<'EOF'\nfix: the parser\n\nbody\nEOF\n)\"",
+            "cat > src/a.cpp <<'EOF'\nint main() { std::cout << $((1)); }\nEOF",
+            "cat <<-END | wc -l\n\tone\n\tEND\necho $((1 << 3))",
+            "python3 - <<PY\nprint(1 << 2)\nPY",
+        ] {
+            let ops = classify(&ctx(), command);
+            assert!(
+                ops.iter()
+                    .all(|op| op.note.as_deref() != Some("a here-document writ cannot delimit")),
+                "{command:?}: {ops:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_option_with_a_multibyte_letter_is_decided_not_a_panic() {
+        // Found by fuzzing: option names were cut at byte 2.
+        for command in [
+            "grep -\u{4cf}\u{451}no x",
+            "ls -éa",
+            "head -ñ5 f",
+            "curl -éx https://example.com",
+        ] {
+            assert!(!classify(&ctx(), command).is_empty(), "{command}");
+        }
+    }
+
+    #[test]
+    fn an_oversized_fd_number_is_unknown_not_a_panic() {
+        for command in [
+            "99999999999>x",
+            "echo hi 99999999999<<<x",
+            "cat 4444444444<<EOF\nx\nEOF\n",
+            "9999999999\\\n9>x",
+            "sh -c 'true 99999999999>&1'",
+        ] {
+            let ops = classify(&ctx(), command);
+            assert!(
+                ops.iter().any(|op| op.tier == Tier::Unknown),
+                "{command:?}: {ops:?}"
+            );
+        }
+        assert!(!classify(&ctx(), "echo 99999999999 >/dev/null").is_empty());
     }
 
     fn shell_quote(s: &str) -> String {

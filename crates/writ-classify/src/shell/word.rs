@@ -48,6 +48,11 @@ pub struct Expanded {
     pub word: Word,
     /// Source text of each `$(…)` or backquoted substitution inside it.
     pub substitutions: Vec<String>,
+    /// A command runs inside a `${…}` or `$((…))` expansion, where writ
+    /// cannot take it out to decide it.
+    pub hidden_command: bool,
+    /// Variables the word reads.
+    pub variables: Vec<String>,
 }
 
 #[derive(Default)]
@@ -57,6 +62,8 @@ struct Builder {
     param: bool,
     glob: bool,
     substitutions: Vec<String>,
+    hidden_command: bool,
+    variables: Vec<String>,
 }
 
 impl Builder {
@@ -81,9 +88,14 @@ impl Builder {
 pub fn expand(raw: &str, home: &str) -> Expanded {
     let options = ParserOptions::default();
     let mut b = Builder::default();
-    match brush_parser::word::parse(raw, &options) {
-        Ok(pieces) => pieces_into(&pieces, false, home, &mut b),
-        Err(_) => b.dynamic(raw),
+    let pieces = if oversized_tilde_number(raw) {
+        None
+    } else {
+        brush_parser::word::parse(raw, &options).ok()
+    };
+    match pieces {
+        Some(pieces) => pieces_into(&pieces, false, home, &mut b),
+        None => b.dynamic(raw),
     }
     let word = if b.param || b.glob {
         Word::Dynamic {
@@ -96,7 +108,22 @@ pub fn expand(raw: &str, home: &str) -> Expanded {
     Expanded {
         word,
         substitutions: b.substitutions,
+        hidden_command: b.hidden_command,
+        variables: b.variables,
     }
+}
+
+/// Whether `raw` holds a directory-stack tilde (`~N`, `~+N`, `~-N`) whose
+/// number does not fit a `usize`. brush-parser unwraps that number and
+/// would panic, so such a word is treated as one that does not parse.
+fn oversized_tilde_number(raw: &str) -> bool {
+    let joined = raw.replace("\\\n", "");
+    joined.match_indices('~').any(|(at, _)| {
+        let rest = &joined[at + 1..];
+        let rest = rest.strip_prefix(['+', '-']).unwrap_or(rest);
+        let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        digits > 0 && rest[..digits].parse::<usize>().is_err()
+    })
 }
 
 fn pieces_into(pieces: &[WordPieceWithSource], quoted: bool, home: &str, b: &mut Builder) {
@@ -119,14 +146,73 @@ fn piece_into(piece: &WordPiece, quoted: bool, home: &str, b: &mut Builder) {
         }
         WordPiece::TildeExpansion(TildeExpr::Home) => b.literal(home),
         WordPiece::TildeExpansion(_) => b.dynamic("~?"),
-        WordPiece::ParameterExpansion(_) => b.dynamic("$VAR"),
+        WordPiece::ParameterExpansion(expr) => {
+            let shown = format!("{expr:?}");
+            b.hidden_command |= holds_command(&shown);
+            b.variables.extend(named_parameters(&shown));
+            b.dynamic("$VAR");
+        }
         WordPiece::CommandSubstitution(s) | WordPiece::BackquotedCommandSubstitution(s) => {
             b.substitutions.push(s.clone());
             b.dynamic("$(…)");
         }
         WordPiece::EscapeSequence(s) => b.literal(s.strip_prefix('\\').unwrap_or(s)),
-        WordPiece::ArithmeticExpression(_) => b.dynamic("$((…))"),
+        WordPiece::ArithmeticExpression(expr) => {
+            b.hidden_command |= holds_command(&expr.value);
+            b.dynamic("$((…))");
+        }
     }
+}
+
+/// Whether text inside an expansion holds something bash would run: a
+/// command or process substitution. `$((` alone is arithmetic.
+pub fn holds_command(text: &str) -> bool {
+    text.contains('`')
+        || text.contains("<(")
+        || text.contains(">(")
+        || text.replace("$((", "").contains("$(")
+}
+
+/// Names of the variables an expansion reads, from the parser's rendering
+/// of it.
+pub fn named_parameters(shown: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for marker in ["Named(\"", "name: \""] {
+        let mut rest = shown;
+        while let Some(at) = rest.find(marker) {
+            rest = &rest[at + marker.len()..];
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            if !name.is_empty() && !out.contains(&name) {
+                out.push(name);
+            }
+        }
+    }
+    out
+}
+
+/// Whether a variable's name says it holds a secret.
+pub fn is_secret_variable(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    [
+        "TOKEN",
+        "SECRET",
+        "PASSWORD",
+        "PASSWD",
+        "API_KEY",
+        "APIKEY",
+        "PRIVATE_KEY",
+        "ACCESS_KEY",
+        "CREDENTIAL",
+        "AUTH",
+        "DATABASE_URL",
+        "SESSION_KEY",
+        "_PAT",
+    ]
+    .iter()
+    .any(|part| upper.contains(part))
 }
 
 fn unquoted_text(s: &str, b: &mut Builder) {
@@ -247,6 +333,49 @@ mod tests {
         assert!(lit("src/*.rs").is_none());
         assert!(lit("{a,b}").is_none());
         assert_eq!(lit("'*'").as_deref(), Some("*"));
+    }
+
+    #[test]
+    fn a_tilde_with_an_oversized_stack_number_is_dynamic_not_a_panic() {
+        for raw in [
+            "~99999999999999999999",
+            "~+99999999999999999999/x",
+            "~-99999999999999999999",
+            "\"${x:-~99999999999999999999}\"",
+            "a:~99999999999999999999",
+        ] {
+            assert!(lit(raw).is_none(), "{raw}");
+        }
+    }
+
+    #[test]
+    fn commands_hidden_in_expansions_are_noticed() {
+        for raw in [
+            "${x:-$(git push origin HEAD:main)}",
+            "\"${x:+`cat ~/.ssh/id`}\"",
+            "$(( a[$(cat .env)] ))",
+            "${x[$(cat .env)]}",
+            ": ${x:=$(rm -rf ~)}",
+        ] {
+            assert!(expand(raw, "/h").hidden_command, "{raw}");
+        }
+        assert!(!expand("${x:-default} $((1 + 2))", "/h").hidden_command);
+    }
+
+    #[test]
+    fn secret_variables_are_named() {
+        let e = expand("\"$AWS_SECRET_ACCESS_KEY ${GITHUB_TOKEN:-x}\"", "/h");
+        assert!(
+            e.variables.contains(&"AWS_SECRET_ACCESS_KEY".to_string()),
+            "{:?}",
+            e.variables
+        );
+        assert!(
+            e.variables.contains(&"GITHUB_TOKEN".to_string()),
+            "{:?}",
+            e.variables
+        );
+        assert!(is_secret_variable("AWS_SECRET_ACCESS_KEY") && !is_secret_variable("HOME"));
     }
 
     #[test]
