@@ -142,8 +142,18 @@ impl Setting {
     }
 }
 
+/// The team's shared cases and captured payloads: `$WRIT_SHARED`, else the
+/// `shared/` folder beside the repository (where CI puts it).
 fn shared() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared")
+    let dir = std::env::var_os("WRIT_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared"));
+    assert!(
+        dir.join("cases/shell.toml").is_file(),
+        "shared cases not found at `{}`: put the team's shared/ folder beside the repository or set WRIT_SHARED",
+        dir.display()
+    );
+    dir
 }
 
 #[test]
