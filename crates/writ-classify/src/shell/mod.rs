@@ -332,6 +332,9 @@ impl<'a> Shell<'a> {
     /// Expands a raw word, walking any substitution inside it.
     pub fn word(&mut self, raw: &str, state: &State) -> Word {
         let expanded = expand(raw, &self.ctx.home.to_string_lossy());
+        if expanded.unparsed {
+            self.unknown(raw, "a word writ cannot parse");
+        }
         for sub in &expanded.substitutions {
             self.subshell_script(sub, state);
         }
@@ -474,8 +477,13 @@ impl<'a> Shell<'a> {
 
     fn heredoc_body(&mut self, body: &str, state: &State) -> Word {
         let options = ParserOptions::default();
-        match brush_parser::word::parse_heredoc(body, &options) {
-            Ok(pieces) => {
+        let parsed = if word::unsafe_to_parse(body) {
+            None
+        } else {
+            brush_parser::word::parse_heredoc(body, &options).ok()
+        };
+        match parsed {
+            Some(pieces) => {
                 let mut dynamic = false;
                 let mut text = String::new();
                 for piece in &pieces {
@@ -502,10 +510,14 @@ impl<'a> Shell<'a> {
                     Word::Literal(text)
                 }
             }
-            Err(_) => Word::Dynamic {
-                text: body.to_string(),
-                glob: false,
-            },
+            None => {
+                // What runs inside a body that does not parse is unknown.
+                self.unknown(body, "a here-document body writ cannot parse");
+                Word::Dynamic {
+                    text: body.to_string(),
+                    glob: false,
+                }
+            }
         }
     }
 
@@ -588,9 +600,9 @@ fn bracket_depth(text: &str) -> usize {
 /// Whether `text` holds a here-document that brush-parser's tokenizer
 /// mishandles: it can panic, or loop without end until memory runs out, on
 /// a delimiter that is not a plain word, on a here-document still open at
-/// the end of the text, or on an unclosed `$((` beside one. Every `<<`
-/// outside a closed `((…))` counts, quoted or not, so this errs toward
-/// refusing.
+/// the end of the text, or on a `$((`, `${` or `$[` left open at the end
+/// of a line beside one. Every `<<` outside a closed `((…))` counts,
+/// quoted or not, so this errs toward refusing.
 fn heredoc_hazard(text: &str) -> bool {
     let joined = text.replace("\\\n", "");
     let mut pending: std::collections::VecDeque<(String, bool)> = Default::default();
@@ -614,9 +626,12 @@ fn heredoc_hazard(text: &str) -> bool {
                 None => return true,
             }
         }
-        unclosed |= line
-            .match_indices("$((")
-            .any(|(at, _)| closing_paren(&line[at + 1..]).is_none());
+        unclosed |= [("$((", '(', ')'), ("${", '{', '}'), ("$[", '[', ']')]
+            .iter()
+            .any(|(opener, open, close)| {
+                line.match_indices(opener)
+                    .any(|(at, _)| closing(&line[at + 1..], *open, *close).is_none())
+            });
     }
     !pending.is_empty() || (heredoc && unclosed)
 }
@@ -628,7 +643,7 @@ fn heredoc_operators(line: &str) -> Vec<usize> {
     let bytes = line.as_bytes();
     let mut arithmetic = Vec::new();
     for (at, _) in line.match_indices("((") {
-        let Some(end) = closing_paren(&line[at..]).map(|e| at + e) else {
+        let Some(end) = closing(&line[at..], '(', ')').map(|e| at + e) else {
             continue;
         };
         let inner = &line[at + 2..end];
@@ -645,14 +660,14 @@ fn heredoc_operators(line: &str) -> Vec<usize> {
         .collect()
 }
 
-/// Where the `(` that `text` starts with is closed, counting nested
-/// parentheses on this line only.
-fn closing_paren(text: &str) -> Option<usize> {
+/// Where the `open` that `text` starts with is closed, counting nested
+/// pairs on this line only.
+fn closing(text: &str, open: char, close: char) -> Option<usize> {
     let mut depth = 0usize;
     for (i, c) in text.char_indices() {
         match c {
-            '(' => depth += 1,
-            ')' => {
+            c if c == open => depth += 1,
+            c if c == close => {
                 depth = depth.checked_sub(1)?;
                 if depth == 0 {
                     return Some(i);
@@ -834,8 +849,8 @@ mod tests {
 
     #[test]
     fn a_here_document_the_tokenizer_mishandles_is_unknown_not_a_hang() {
-        // Found by fuzzing: brush-parser panics on the first three and
-        // loops until memory runs out on the rest.
+        // Found by fuzzing: brush-parser panics on the first three and the
+        // last, and loops until memory runs out on the others.
         for command in [
             "<<$((E)$\nE",
             "cat <<E $((x) y\nE\n",
@@ -845,6 +860,7 @@ mod tests {
             "cat <<E$( (x))#",
             "x<<\"\"))<<'E'",
             "<<\"'\"<<-EE||\\\n",
+            "<<'EOF' ${${{}\nEOF",
         ] {
             let ops = classify(&ctx(), command);
             assert!(
@@ -866,6 +882,21 @@ mod tests {
             assert!(
                 ops.iter()
                     .all(|op| op.note.as_deref() != Some("a here-document writ cannot delimit")),
+                "{command:?}: {ops:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_word_that_cannot_be_parsed_is_unknown_and_hides_nothing() {
+        for command in [
+            "echo ~99999999999999999999$(rm -rf /)",
+            "echo ${a[}${a[}${a[}${a[}${a[}${a[}${a[}${a[}$(rm -rf /)",
+            "cat <<E\n${a[}${a[}${a[}${a[}${a[}${a[}${a[}${a[}$(rm -rf /)\nE",
+        ] {
+            let ops = classify(&ctx(), command);
+            assert!(
+                ops.iter().any(|op| op.tier == Tier::Unknown),
                 "{command:?}: {ops:?}"
             );
         }

@@ -53,6 +53,8 @@ pub struct Expanded {
     pub hidden_command: bool,
     /// Variables the word reads.
     pub variables: Vec<String>,
+    /// The word could not be parsed, so what it runs or reads is unknown.
+    pub unparsed: bool,
 }
 
 #[derive(Default)]
@@ -88,11 +90,12 @@ impl Builder {
 pub fn expand(raw: &str, home: &str) -> Expanded {
     let options = ParserOptions::default();
     let mut b = Builder::default();
-    let pieces = if oversized_tilde_number(raw) {
+    let pieces = if unsafe_to_parse(raw) {
         None
     } else {
         brush_parser::word::parse(raw, &options).ok()
     };
+    let unparsed = pieces.is_none();
     match pieces {
         Some(pieces) => pieces_into(&pieces, false, home, &mut b),
         None => b.dynamic(raw),
@@ -110,7 +113,86 @@ pub fn expand(raw: &str, home: &str) -> Expanded {
         substitutions: b.substitutions,
         hidden_command: b.hidden_command,
         variables: b.variables,
+        unparsed,
     }
+}
+
+/// Whether handing `raw` to brush-parser's word grammar would panic or
+/// take exponential time; such text is treated as text that does not
+/// parse.
+pub fn unsafe_to_parse(raw: &str) -> bool {
+    oversized_tilde_number(raw) || unclosed_subscript(raw) || paren_depth(raw) > MAX_WORD_PARENS
+}
+
+/// Deepest nesting of `(` handed to the word grammar. On unclosed ones it
+/// tries every reading, three times longer for each level: 8 take
+/// milliseconds, 16 half a minute.
+const MAX_WORD_PARENS: usize = 8;
+
+/// The deepest nesting of `(` in `raw`. Every `(` counts, but a `)` only
+/// outside quotes and escapes, so quoted text can never hide an open one;
+/// the figure may be too high, which only ever refuses more.
+fn paren_depth(raw: &str) -> usize {
+    #[derive(PartialEq)]
+    enum Quote {
+        None,
+        Single,
+        AnsiC,
+        Double,
+    }
+    let (mut depth, mut max) = (0usize, 0usize);
+    let mut quote = Quote::None;
+    let mut previous = ' ';
+    let mut chars = raw.chars();
+    while let Some(c) = chars.next() {
+        match (&quote, c) {
+            (_, '(') => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            (Quote::None | Quote::Double | Quote::AnsiC, '\\') => {
+                chars.next();
+            }
+            (Quote::None, '\'') if previous == '$' => quote = Quote::AnsiC,
+            (Quote::None, '\'') => quote = Quote::Single,
+            (Quote::None, '"') => quote = Quote::Double,
+            (Quote::Single | Quote::AnsiC, '\'') | (Quote::Double, '"') => quote = Quote::None,
+            (Quote::None, ')') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        previous = c;
+    }
+    max
+}
+
+/// Whether `raw` holds a parameter expansion whose array subscript is not
+/// closed before its brace (`${a[}`). The grammar backtracks through every
+/// reading of those, twenty times longer for each one: five take a second,
+/// eight take hours. bash refuses them as bad substitutions.
+fn unclosed_subscript(raw: &str) -> bool {
+    raw.match_indices("${").any(|(at, _)| {
+        let rest = &raw[at + 2..];
+        let rest = rest.strip_prefix(['!', '#']).unwrap_or(rest);
+        let name = rest.len()
+            - rest
+                .trim_start_matches(|c: char| c.is_ascii_alphanumeric() || c == '_')
+                .len();
+        let Some(subscript) = rest[name..].strip_prefix('[') else {
+            return false;
+        };
+        // Braces of expansions inside the subscript (`${a[${i}]}`) nest.
+        let mut depth = 0usize;
+        for c in subscript.chars() {
+            match c {
+                '{' => depth += 1,
+                '}' if depth == 0 => return true,
+                '}' => depth -= 1,
+                ']' if depth == 0 => return false,
+                _ => {}
+            }
+        }
+        true
+    })
 }
 
 /// Whether `raw` holds a directory-stack tilde (`~N`, `~+N`, `~-N`) whose
@@ -376,6 +458,30 @@ mod tests {
             e.variables
         );
         assert!(is_secret_variable("AWS_SECRET_ACCESS_KEY") && !is_secret_variable("HOME"));
+    }
+
+    #[test]
+    fn unclosed_subscripts_and_parentheses_are_unparsed_not_slow() {
+        // Found by fuzzing: eight unclosed subscripts, or sixteen unclosed
+        // `$(`, took minutes to hours to parse.
+        let start = std::time::Instant::now();
+        let e = expand(&"${a[}".repeat(8), "/h");
+        assert!(e.unparsed);
+        assert!(start.elapsed() < std::time::Duration::from_secs(1));
+        let start = std::time::Instant::now();
+        assert!(expand(&"$(x ".repeat(20), "/h").unparsed);
+        assert!(expand(&format!("{}'{}'", "$(x ".repeat(12), ")".repeat(12)), "/h").unparsed);
+        assert!(start.elapsed() < std::time::Duration::from_secs(1));
+        for raw in [
+            "${a[0]}",
+            "${a[$i]}",
+            "${a[${b[1]}]}",
+            "${a[${i}]}",
+            "\"${a[@]}\"",
+            "${#a[@]}",
+        ] {
+            assert!(!expand(raw, "/h").unparsed, "{raw}");
+        }
     }
 
     #[test]
